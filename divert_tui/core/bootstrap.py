@@ -1,0 +1,33 @@
+"""Opening the service's database: schemes checked, schema migrated, forces in step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from divert_tui.core.database import Database, upgrade
+from divert_tui.core.schemes import Scheme, load_schemes
+from divert_tui.core.services.settings import sync_forces
+
+
+@dataclass
+class Opened:
+    db: Database
+    schemes: dict[str, Scheme]
+    migrated: list[str]
+
+
+def open_database(url: str, schemes_dir: Path | None = None) -> Opened:
+    """Everything the app and the commands do before their first unit of work.
+
+    Raises SchemeError or StorageError with a message for a person; nothing is half-done.
+    """
+    schemes = load_schemes(schemes_dir)
+    db = Database(url)
+    try:
+        migrated = upgrade(db)
+        sync_forces(db, schemes)
+    except Exception:
+        db.dispose()
+        raise
+    return Opened(db, schemes, migrated)

@@ -1,0 +1,241 @@
+"""One way from a database URL to an engine, short sessions per unit of work, and migrations.
+
+SQLite (the embedded default) runs in WAL with full sync, foreign keys on and a busy
+timeout; writes begin with ``BEGIN IMMEDIATE`` so that two writers queue instead of
+failing half-way. PostgreSQL goes through psycopg 3. Nothing here connects at import.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class StorageError(RuntimeError):
+    """A database that cannot be used as asked; the message says what to do, with no personal data."""
+
+
+def parse_url(url: str) -> URL:
+    """Parse a database URL, with a message a person can act on when it is wrong."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(
+            f"{_redact(url)!s} is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/NAME"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StorageError(
+            f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql+psycopg"
+        )
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _redact(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "the database URL"
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return (make_url(url) if isinstance(url, str) else url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL, or None for an in-memory database."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """The engine for a URL, set up for safe writes; it does not connect yet."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = sqlite_path(parsed)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
+        _configure_sqlite(engine, in_memory=path is None)
+        return engine
+    try:
+        return create_engine(
+            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **kwargs
+        )
+    except (NoSuchModuleError, ModuleNotFoundError):
+        raise StorageError(
+            "PostgreSQL support is not installed: pip install 'divert-tui[postgres]'"
+        ) from None
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so BEGIN is ours to issue.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """A database reached by URL: hands out one short session per unit of work."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one transaction that commits on success and rolls back on any error."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; it never commits."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+# --- migrations --------------------------------------------------------------------------
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("db")))
+    config.attributes["engine"] = engine
+    return config
+
+
+def code_heads(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+
+def database_revisions(engine: Engine) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def check_reachable(db: Database) -> None:
+    """Connect once, turning the ways a database can be out of reach into plain messages."""
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except OperationalError as exc:
+        raise StorageError(explain_operational_error(db, exc)) from None
+
+
+def explain_operational_error(db: Database, exc: OperationalError) -> str:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    where = db.display_url
+    if "locked" in text or "busy" in text:
+        return f"the database {where} is locked by another program; close it and try again"
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return f"the database {where} is read-only; check the file's permissions"
+    if "disk" in text and ("full" in text or "space" in text):
+        return f"the disk holding {where} is full; free some space and try again"
+    if "unable to open" in text:
+        return f"cannot open the database {where}; check that the folder exists and is writable"
+    if "not a database" in text or "malformed" in text:
+        return f"{where} is not a usable SQLite database (damaged or another kind of file)"
+    if "password authentication" in text or "authentication failed" in text:
+        return f"PostgreSQL refused the user name or password for {where}"
+    if "does not exist" in text:
+        return f"PostgreSQL has no such database or user: {where}"
+    if "connection refused" in text or "could not connect" in text or "timeout" in text:
+        return f"cannot reach PostgreSQL at {where}: is the server running and the address right?"
+    return (
+        f"the database {where} cannot be used: {type(exc.orig).__name__ if exc.orig else 'error'}"
+    )
+
+
+def upgrade(db: Database) -> list[str]:
+    """Bring the schema up to date; refuse a database that is newer than this program."""
+    from alembic import command
+
+    check_reachable(db)
+    heads = code_heads(db.engine)
+    try:
+        current = database_revisions(db.engine)
+        unknown = current - _all_revisions(db.engine)
+        if unknown:
+            raise StorageError(
+                f"the database {db.display_url} was upgraded by a newer version of divert "
+                f"(schema {', '.join(sorted(unknown))}); install the newer version to use it"
+            )
+        if current == heads:
+            return []
+        with db.engine.begin() as connection:
+            config = _alembic_config(db.engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        return sorted(heads - current)
+    except OperationalError as exc:
+        raise StorageError(explain_operational_error(db, exc)) from None
+    except SQLAlchemyError as exc:
+        log.exception("migration failed")
+        raise StorageError(
+            f"upgrading the database {db.display_url} failed ({type(exc).__name__}); "
+            "nothing was changed"
+        ) from None
+
+
+def _all_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(engine))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def table_names(db: Database) -> set[str]:
+    return set(inspect(db.engine).get_table_names())

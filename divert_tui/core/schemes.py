@@ -1,0 +1,139 @@
+"""Per-force scheme settings, read from TOML data files and checked before the app starts.
+
+The four forces of the regional scheme ship inside the package (``divert_tui/schemes``);
+an admin may point ``schemes_dir`` in the config file at a folder of edited copies.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+GROUP_CODES = ("cannabis", "cocaine", "nitrous_oxide", "general")
+
+
+class SchemeError(ValueError):
+    """A scheme file that cannot be used; the message names the file, the key and the problem."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    code: str
+    name: str
+    commissioner: str
+    minimum_age: int
+    bar_months: int
+    contact_attempts: int
+    contact_days: int
+    first_contact_working_days: int
+    police_outcome_label: str
+    hours_saved_per_referral: float
+    groups: tuple[str, ...]
+    source: str = ""
+
+
+def _need(table: Mapping[str, Any], key: str, kind: type, where: str, source: str) -> Any:
+    if key not in table:
+        raise SchemeError(f"{source}: {where}{key}: missing")
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise SchemeError(
+            f"{source}: {where}{key}: expected {kind.__name__}, found {type(value).__name__}"
+        )
+    return value
+
+
+def _positive(value: float, key: str, source: str, *, allow_zero: bool = False) -> None:
+    if value < 0 or (value == 0 and not allow_zero):
+        raise SchemeError(f"{source}: {key}: must be {'0 or more' if allow_zero else 'above 0'}")
+
+
+def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
+    """Build a Scheme from parsed TOML, raising SchemeError that names file and key."""
+    code = _need(data, "code", str, "", source)
+    name = _need(data, "name", str, "", source)
+    commissioner = data.get("commissioner", "")
+    sections = {}
+    for section in ("eligibility", "contact", "police", "courses"):
+        table = data.get(section)
+        if not isinstance(table, dict):
+            raise SchemeError(f"{source}: [{section}]: missing table")
+        sections[section] = table
+    elig, contact, police, courses = (
+        sections[s] for s in ("eligibility", "contact", "police", "courses")
+    )
+    minimum_age = _need(elig, "minimum_age", int, "eligibility.", source)
+    bar_months = _need(elig, "bar_months", int, "eligibility.", source)
+    attempts = _need(contact, "attempts", int, "contact.", source)
+    days = _need(contact, "days", int, "contact.", source)
+    first = _need(contact, "first_contact_working_days", int, "contact.", source)
+    label = _need(police, "outcome_label", str, "police.", source)
+    hours = _need(police, "hours_saved_per_referral", float, "police.", source)
+    groups = _need(courses, "groups", list, "courses.", source)
+    _positive(minimum_age, "eligibility.minimum_age", source)
+    _positive(bar_months, "eligibility.bar_months", source, allow_zero=True)
+    _positive(attempts, "contact.attempts", source)
+    _positive(days, "contact.days", source, allow_zero=True)
+    _positive(first, "contact.first_contact_working_days", source)
+    _positive(hours, "police.hours_saved_per_referral", source, allow_zero=True)
+    for group in groups:
+        if group not in GROUP_CODES:
+            raise SchemeError(
+                f"{source}: courses.groups: unknown group {group!r} (use {', '.join(GROUP_CODES)})"
+            )
+    if not code.isidentifier():
+        raise SchemeError(f"{source}: code: {code!r} must be lower case letters and underscores")
+    return Scheme(
+        code=code,
+        name=name,
+        commissioner=str(commissioner),
+        minimum_age=minimum_age,
+        bar_months=bar_months,
+        contact_attempts=attempts,
+        contact_days=days,
+        first_contact_working_days=first,
+        police_outcome_label=label,
+        hours_saved_per_referral=hours,
+        groups=tuple(groups),
+        source=source,
+    )
+
+
+def _read(path_name: str, text: str) -> Scheme:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemeError(f"{path_name}: not valid TOML: {exc}") from None
+    return parse_scheme(data, path_name)
+
+
+def load_schemes(directory: Path | None = None) -> dict[str, Scheme]:
+    """All scheme files of a folder (the shipped ones when none is given), keyed by force code."""
+    schemes: dict[str, Scheme] = {}
+    if directory is None:
+        files = [
+            (entry.name, entry.read_text(encoding="utf-8"))
+            for entry in resources.files("divert_tui.schemes").iterdir()
+            if entry.name.endswith(".toml")
+        ]
+    else:
+        if not directory.is_dir():
+            raise SchemeError(f"{directory}: scheme folder not found")
+        try:
+            files = [(str(p), p.read_text(encoding="utf-8")) for p in directory.glob("*.toml")]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SchemeError(f"{directory}: cannot read scheme files: {exc}") from None
+    for name, text in sorted(files):
+        scheme = _read(name, text)
+        if scheme.code in schemes:
+            raise SchemeError(f"{name}: code: {scheme.code!r} is defined twice")
+        schemes[scheme.code] = scheme
+    if not schemes:
+        raise SchemeError(f"{directory}: no scheme files (*.toml) found")
+    return schemes

@@ -1,0 +1,134 @@
+"""What every use case shares: who is acting, what they may do, the errors they can meet.
+
+A service function takes the database and the actor first, opens one transaction, checks
+one permission, does its work through rules and models, appends one audit event, and
+returns plain values. Screens and the command line call services; nothing else writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from divert_tui.core.vocab import Role
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+
+class ServiceError(Exception):
+    """A refusal a person can act on; ``str()`` is the message to show."""
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class ConflictError(ServiceError):
+    """Someone else changed the record since it was read: reload and try again."""
+
+
+class ValidationError(ServiceError):
+    """Bad input: ``errors`` maps each field to what is wrong with it and how to fix it."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in self.errors.items()))
+
+
+class Permission(StrEnum):
+    VIEW_REFERRALS = "view referrals"
+    WORK_REFERRALS = "work on referrals"
+    REASSIGN = "reassign referrals"
+    OVERRIDE_BAR = "override a bar"
+    IMPORT_FEED = "import the referral feed"
+    EXPORT_INTEL = "export intelligence logs"
+    VIEW_REPORTS = "see reports"
+    MANAGE_STAFF = "manage staff accounts"
+    MANAGE_SETTINGS = "manage settings and the service directory"
+    EXPORT_PERSON = "export a person's record"
+    VERIFY_AUDIT = "verify the audit trail"
+
+
+_ALL = frozenset(Permission)
+_WORKER = frozenset({Permission.VIEW_REFERRALS, Permission.WORK_REFERRALS})
+_LEAD = _WORKER | {
+    Permission.REASSIGN,
+    Permission.OVERRIDE_BAR,
+    Permission.VIEW_REPORTS,
+    Permission.EXPORT_INTEL,
+}
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.WORKER: _WORKER,
+    Role.TEAM_LEAD: frozenset(_LEAD),
+    # A trainer may do what a team lead does, but only ever on demo data (see ``require``).
+    Role.TRAINER: frozenset(_LEAD),
+    Role.ADMIN: _ALL,
+}
+
+ROLE_LABELS = {
+    Role.WORKER: "drug worker",
+    Role.TEAM_LEAD: "team lead",
+    Role.TRAINER: "trainer",
+    Role.ADMIN: "admin",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or command) on whose behalf a service acts."""
+
+    staff_id: int | None
+    username: str
+    role: Role
+    forces: frozenset[str] = field(default_factory=frozenset)
+    display_name: str = ""
+    demo: bool = False
+
+    @classmethod
+    def system(cls, name: str, *, demo: bool = False) -> Actor:
+        """The command line acting as an admin, recorded in the audit trail as ``cli:NAME``."""
+        return cls(None, f"cli:{name}", Role.ADMIN, frozenset(), f"command line ({name})", demo)
+
+    @property
+    def sees_all_forces(self) -> bool:
+        return self.role is Role.ADMIN or self.staff_id is None
+
+    def can(self, permission: Permission) -> bool:
+        if self.role is Role.TRAINER and not self.demo:
+            return False
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def covers(self, force_code: str) -> bool:
+        return self.sees_all_forces or force_code in self.forces
+
+
+def require(actor: Actor, permission: Permission, *, force: str | None = None) -> None:
+    """Raise PermissionDenied unless the actor may do this (in this force, when one is given)."""
+    if actor.role is Role.TRAINER and not actor.demo:
+        raise PermissionDenied("a trainer can only work with demo data: start with divert --demo")
+    if permission not in ROLE_PERMISSIONS[actor.role]:
+        raise PermissionDenied(f"a {ROLE_LABELS[actor.role]} may not {permission.value}")
+    if force is not None and not actor.covers(force):
+        raise PermissionDenied(f"{actor.username} does not work for the force {force!r}")
+
+
+def check_version(current: int, expected: int | None, what: str) -> None:
+    """Refuse a write based on a stale read (optimistic locking on the version column)."""
+    if expected is not None and current != expected:
+        raise ConflictError(
+            f"this {what} was changed by someone else since you opened it; reload it and try again"
+        )
+
+
+def get_or_404(session: Session, model: type, key: object, what: str):  # type: ignore[no-untyped-def]
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"no {what} {key}")
+    return row
