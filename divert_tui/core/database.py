@@ -73,13 +73,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+            parsed,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+            **kwargs,
         )
         _configure_sqlite(engine, in_memory=path is None)
         return engine
     try:
         return create_engine(
-            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 5}, **kwargs
+            parsed,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5},
+            hide_parameters=True,
+            **kwargs,
         )
     except (NoSuchModuleError, ModuleNotFoundError):
         raise StorageError(

@@ -45,6 +45,7 @@ class ValidationError(ServiceError):
 class Permission(StrEnum):
     VIEW_REFERRALS = "view referrals"
     WORK_REFERRALS = "work on referrals"
+    VIEW_CASELOADS = "see every caseload of their forces"
     REASSIGN = "reassign referrals"
     OVERRIDE_BAR = "override a bar"
     IMPORT_FEED = "import the referral feed"
@@ -59,6 +60,7 @@ class Permission(StrEnum):
 _ALL = frozenset(Permission)
 _WORKER = frozenset({Permission.VIEW_REFERRALS, Permission.WORK_REFERRALS})
 _LEAD = _WORKER | {
+    Permission.VIEW_CASELOADS,
     Permission.REASSIGN,
     Permission.OVERRIDE_BAR,
     Permission.VIEW_REPORTS,

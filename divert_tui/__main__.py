@@ -1,0 +1,3 @@
+from divert_tui.cli import main
+
+main(prog_name="divert")

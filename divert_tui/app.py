@@ -1,0 +1,214 @@
+"""DivertApp: the areas of the service as modes, the global keys, and the one error handler."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from time import monotonic
+from typing import Any, ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import WorkerFailed
+
+from divert_tui.config import Settings
+from divert_tui.core.bootstrap import Opened
+from divert_tui.core.database import StorageError
+from divert_tui.core.services.base import Actor, Permission, ServiceError
+from divert_tui.logs import describe_exception
+from divert_tui.palette import PeopleProvider
+from divert_tui.screens.admin import AdminScreen
+from divert_tui.screens.caseload import CaseloadScreen
+from divert_tui.screens.courses import CoursesScreen
+from divert_tui.screens.format import UK
+from divert_tui.screens.help import HelpScreen, describe_key
+from divert_tui.screens.lock import LockScreen
+from divert_tui.screens.login import DemoLoginScreen, LoginScreen
+from divert_tui.screens.my_work import MyWorkScreen
+from divert_tui.screens.reports import ReportsScreen
+from divert_tui.themes import HIGH_CONTRAST
+
+log = logging.getLogger(__name__)
+
+AREA_PERMISSIONS: dict[str, Permission] = {
+    "my_work": Permission.VIEW_REFERRALS,
+    "caseload": Permission.VIEW_CASELOADS,
+    "courses": Permission.VIEW_REFERRALS,
+    "reports": Permission.VIEW_REPORTS,
+    "admin": Permission.MANAGE_STAFF,
+}
+IDLE_CHECK_SECONDS = 5.0
+
+
+class DivertApp(App[None]):
+    TITLE = "divert"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {PeopleProvider}
+    MODES: ClassVar[dict[str, Any]] = {
+        "my_work": MyWorkScreen,
+        "caseload": CaseloadScreen,
+        "courses": CoursesScreen,
+        "reports": ReportsScreen,
+        "admin": AdminScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("f2", "area('my_work')", "My work"),
+        Binding("f3", "area('caseload')", "Caseload"),
+        Binding("f4", "area('courses')", "Courses"),
+        Binding("f5", "area('reports')", "Reports"),
+        Binding("f6", "area('admin')", "Admin"),
+        Binding("f7", "practice", "Instruments"),
+        Binding("ctrl+l", "lock", "Lock screen"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        opened: Opened,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        log_path: Path | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.db = opened.db
+        self.schemes = opened.schemes
+        self.settings = settings
+        self.demo = demo
+        self.log_path = log_path
+        self.actor: Actor | None = None
+        self._today = today
+        self._last_input = monotonic()
+        self._locked = False
+        self.animation_level = "none"
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
+
+    # --- who and when -----------------------------------------------------------------
+
+    def require_actor(self) -> Actor:
+        if self.actor is None:
+            raise ServiceError("log in first")
+        return self.actor
+
+    def today(self) -> date:
+        return self._today or datetime.now(UK).date()
+
+    def on_mount(self) -> None:
+        self.push_screen(DemoLoginScreen() if self.demo else LoginScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+
+    def logged_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self._last_input = monotonic()
+        self.switch_mode("my_work")
+
+    # --- areas and global actions -------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("area", "practice", "lock"):
+            if self.actor is None or self._locked:
+                return False
+            if action == "area":
+                return self.actor.can(AREA_PERMISSIONS[str(parameters[0])])
+        return True
+
+    def action_area(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_practice(self) -> None:
+        from divert_tui.screens.instruments import InstrumentsScreen
+
+        self.push_screen(InstrumentsScreen())
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows = []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description:
+                continue
+            shown = binding.key_display or self.get_key_display(binding)
+            rows.append((describe_key(shown or key), binding.description, binding.action))
+        rows.sort(key=lambda row: (row[2].startswith(("app.", "area", "help", "quit")), row[0]))
+        title = getattr(self.screen, "AREA", "") or type(self.screen).__name__
+        self.push_screen(HelpScreen(title, rows))
+
+    def open_referral(self, referral_id: int) -> None:
+        from divert_tui.screens.referral import ReferralScreen
+
+        self.push_screen(ReferralScreen(referral_id))
+
+    # --- the idle lock ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.Paste):
+            self._last_input = monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle_for = monotonic() - self._last_input
+        if self.actor and not self._locked and idle_for >= self.settings.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if self.actor is None or self._locked:
+            return
+        self._locked = True
+
+        def unlocked(_: object) -> None:
+            self._locked = False
+            self._last_input = monotonic()
+
+        self.push_screen(LockScreen(), unlocked)
+
+    # --- the one error handler ----------------------------------------------------------
+
+    def report_error(self, error: BaseException) -> None:
+        """Turn any failure into a message on screen; the app keeps running."""
+        if isinstance(error, WorkerFailed):
+            error = error.error
+        if isinstance(error, ServiceError):
+            self.notify(str(error), title="Not done", severity="warning", timeout=8)
+            return
+        if isinstance(error, StorageError):
+            self.notify(str(error), title="Database problem", severity="error", timeout=15)
+            return
+        log.error("unexpected error\n%s", describe_exception(error))
+        where = f" Details are in {self.log_path}." if self.log_path else ""
+        self.notify(
+            f"Something went wrong ({type(error).__name__}). What was saved is safe; "
+            f"try again.{where}",
+            title="Unexpected error",
+            severity="error",
+            timeout=15,
+        )
+
+    async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:  # noqa: BLE001 - the one place that catches everything
+            self.report_error(error)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        if isinstance(error, WorkerFailed):
+            self.report_error(error)
+            return
+        log.critical("fatal error\n%s", describe_exception(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # Never print a traceback with local values (personal data) to the terminal.
+        self.bell()
+        where = f" Details (no personal data) are in {self.log_path}." if self.log_path else ""
+        self._exit_renderables.append(
+            f"divert stopped after an unexpected error. Answers already saved are kept.{where}"
+        )
+        self._close_messages_no_wait()

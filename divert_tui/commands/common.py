@@ -1,0 +1,83 @@
+"""What every subcommand shares: opening the database from the settings, and turning any
+refusal or failure into one line on stderr with exit code 1 (never a traceback)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from divert_tui.config import ConfigError, Settings, load_settings
+from divert_tui.core.bootstrap import Opened, open_database
+from divert_tui.core.database import StorageError
+from divert_tui.core.schemes import SchemeError
+from divert_tui.core.services.base import ServiceError
+from divert_tui.logs import describe_exception, setup_logging
+
+log = logging.getLogger("divert.cli")
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (
+    ConfigError,
+    SchemeError,
+    StorageError,
+    ServiceError,
+)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"divert: {message}", err=True)
+    sys.exit(1)
+
+
+def db_option(function: F) -> F:
+    """``--db URL`` on a subcommand (it may also be given before the subcommand)."""
+    return click.option(
+        "--db",
+        "db_url",
+        metavar="URL",
+        default=None,
+        help="Database URL (default: DIVERT_DATABASE_URL, the config file, or the local SQLite file).",
+    )(function)
+
+
+def resolve_db_url(db_url: str | None) -> str | None:
+    """The subcommand's --db, else the one given before the subcommand."""
+    if db_url:
+        return db_url
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context else None
+    return root.params.get("db_url") if root else None
+
+
+def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
+    settings = load_settings(resolve_db_url(db_url))
+    setup_logging(settings.log_dir)
+    return settings, open_database(settings.database_url, settings.schemes_dir)
+
+
+def cli_errors(function: F) -> F:
+    """Expected refusals print their message; anything else is logged and summarised."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except EXPECTED_ERRORS as error:
+            fail(str(error))
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            fail("interrupted; nothing more was changed")
+        except Exception as error:  # noqa: BLE001 - one readable line instead of a traceback
+            log.error("unexpected error\n%s", describe_exception(error))
+            fail(
+                f"unexpected error ({type(error).__name__}); nothing was half-written. "
+                "Details (no personal data) are in the log file."
+            )
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,67 @@
+"""Admin: staff accounts and the scheme settings in force."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from divert_tui.core.services import staff
+from divert_tui.core.services.base import ROLE_LABELS
+from divert_tui.screens.base import DivertScreen
+from divert_tui.widgets.app_header import AppHeader
+
+
+class AdminScreen(DivertScreen):
+    AREA = "Admin"
+    BINDINGS = [Binding("r", "refresh", "Refresh")]
+    DEFAULT_CSS = """
+    AdminScreen #admin-panes > Vertical { width: 1fr; }
+    AdminScreen DataTable { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with Horizontal(id="admin-panes"):
+            with Vertical():
+                yield Static("Staff  (add with: divert staff add USER --role ROLE --force CODE)")
+                staff_table: DataTable[str] = DataTable(id="staff", cursor_type="row")
+                staff_table.add_columns("User", "Name", "Role", "Forces", "State")
+                yield staff_table
+            with Vertical():
+                yield Static("Scheme settings")
+                schemes: DataTable[str] = DataTable(id="schemes", cursor_type="row")
+                schemes.add_columns(
+                    "Force", "Bar", "Contact policy", "First contact", "Hours saved"
+                )
+                for scheme in self.app.schemes.values():
+                    schemes.add_row(
+                        scheme.name,
+                        f"{scheme.bar_months} months",
+                        f"{scheme.contact_attempts} attempts / {scheme.contact_days} days",
+                        f"{scheme.first_contact_working_days} working days",
+                        f"{scheme.hours_saved_per_referral:g} h",
+                    )
+                yield schemes
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#staff", DataTable).focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.call_service(staff.list_staff, self.app.db, self.app.require_actor(), then=self._show)
+
+    def _show(self, people: list[staff.StaffSummary]) -> None:
+        table = self.query_one("#staff", DataTable)
+        table.clear()
+        for person in people:
+            state = "locked" if person.locked else ("active" if person.active else "inactive")
+            table.add_row(
+                person.username,
+                person.display_name,
+                ROLE_LABELS[person.role],
+                ", ".join(person.forces) or "all",
+                state,
+            )

@@ -1,0 +1,54 @@
+"""What every screen of the app shares: safe message handling and services run off the UI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+
+if TYPE_CHECKING:
+    from divert_tui.app import DivertApp
+
+T = TypeVar("T")
+
+
+class ServiceCaller:
+    """Mixin: call a service in a thread worker and hand its result back on the UI thread.
+
+    A refusal (ServiceError) or any other failure goes to the app's one error handler.
+    """
+
+    app: DivertApp
+
+    def call_service(
+        self,
+        service: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        def job() -> None:
+            result = service(*args, **kwargs)
+            if then is not None:
+                self.app.call_from_thread(then, result)
+
+        self.app.run_worker(job, thread=True, exit_on_error=True, group="service")
+
+    async def _dispatch_message(self, message: Message) -> None:
+        # A failing handler becomes a message on screen; the screen keeps working.
+        try:
+            await super()._dispatch_message(message)  # type: ignore[misc]
+        except Exception as error:  # noqa: BLE001 - the one place that catches everything
+            self.app.report_error(error)
+
+
+class DivertScreen(ServiceCaller, Screen[Any]):
+    """A full screen of the app."""
+
+    AREA = ""
+
+
+class DivertModal(ServiceCaller, ModalScreen[Any]):
+    """A dialog over the current screen."""

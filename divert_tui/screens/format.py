@@ -1,0 +1,41 @@
+"""How dates, times, codes and flags read on screen (UK local time, day first)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from divert_tui.core.vocab import SUBSTANCES
+
+UK = ZoneInfo("Europe/London")
+
+
+def uk_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UK)
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
+def uk_date(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def label(code: str | None) -> str:
+    return (code or "").replace("_", " ")
+
+
+def substance(code: str) -> str:
+    found = SUBSTANCES.get(code)
+    return found.label if found else label(code)
+
+
+def contact_flag(flag: str) -> Text:
+    if flag == "overdue":
+        return Text("OVERDUE", style="bold red")
+    if flag == "due today":
+        return Text("due today", style="bold yellow")
+    return Text("")

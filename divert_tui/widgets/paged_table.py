@@ -1,0 +1,163 @@
+"""A table that shows one page of a query at a time.
+
+The rows of a page come from a fetch function run in a thread worker (the database is
+never touched on the UI thread), so a caseload of any size opens as fast as one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class TablePage:
+    rows: Sequence[tuple[str, Sequence[Cell]]]  # (row key, cells)
+    total: int
+    page: int
+    pages: int
+    noun: str = "rows"
+
+
+Fetch = Callable[[int, str], TablePage]
+
+
+class PagedTable(Vertical):
+    """Columns fixed at construction; ``fetch(page, filter_text)`` supplies each page."""
+
+    DEFAULT_CSS = """
+    PagedTable { height: 1fr; }
+    PagedTable DataTable { height: 1fr; }
+    PagedTable #pager { height: 1; padding: 0 1; color: $text-muted; }
+    PagedTable #filter { display: none; height: 3; }
+    PagedTable.filtering #filter { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("n,pagedown", "next_page", "Next page", key_display="n"),
+        Binding("p,pageup", "previous_page", "Prev page", key_display="p"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("r", "refresh_page", "Refresh"),
+    ]
+
+    class RowChosen(Message):
+        def __init__(self, table: PagedTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, str]],
+        fetch: Fetch,
+        *,
+        id: str | None = None,
+        empty_text: str = "Nothing to show.",
+    ) -> None:
+        super().__init__(id=id)
+        self._columns = columns
+        self._fetch = fetch
+        self._empty_text = empty_text
+        self.page = 0
+        self.pages = 1
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder="Filter by name or police reference; Enter to apply, Esc to clear",
+            id="filter",
+        )
+        table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=True)
+        for key, label in self._columns:
+            table.add_column(label, key=key)
+        yield table
+        with Horizontal(id="pager-row"):
+            yield Static("Loading...", id="pager")
+
+    @property
+    def table(self) -> DataTable[Cell]:
+        return self.query_one(DataTable)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    def load(self, page: int | None = None) -> None:
+        if page is not None:
+            self.page = max(0, page)
+        self._load(self.page, self.filter_text)
+
+    @work(thread=True, exclusive=True, group="paged-table", exit_on_error=True)
+    def _load(self, page: int, filter_text: str) -> None:
+        result = self._fetch(page, filter_text)
+        self.app.call_from_thread(self._show, result)
+
+    def _show(self, result: TablePage) -> None:
+        table = self.table
+        cursor = table.cursor_row
+        table.clear()
+        for key, cells in result.rows:
+            table.add_row(*cells, key=key)
+        self.page, self.pages = result.page, result.pages
+        if result.total == 0:
+            status = self._empty_text
+        else:
+            status = f"page {result.page + 1} of {result.pages} · {result.total} {result.noun}"
+        if self.filter_text:
+            status += f" · filter: {self.filter_text!r} (/ then Esc to clear)"
+        self.query_one("#pager", Static).update(status)
+        if result.rows:
+            table.move_cursor(row=min(cursor, len(result.rows) - 1))
+
+    def action_next_page(self) -> None:
+        if self.page + 1 < self.pages:
+            self.load(self.page + 1)
+
+    def action_previous_page(self) -> None:
+        if self.page > 0:
+            self.load(self.page - 1)
+
+    def action_refresh_page(self) -> None:
+        self.load()
+
+    def action_filter(self) -> None:
+        self.add_class("filtering")
+        self.query_one("#filter", Input).focus()
+
+    @on(Input.Submitted, "#filter")
+    def _apply_filter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        if not self.filter_text:
+            self.remove_class("filtering")
+        self.load(0)
+        self.table.focus()
+
+    def key_escape(self) -> bool | None:
+        if self.has_class("filtering"):
+            self.query_one("#filter", Input).value = ""
+            self.remove_class("filtering")
+            if self.filter_text:
+                self.filter_text = ""
+                self.load(0)
+            self.table.focus()
+            return True
+        return None
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.post_message(self.RowChosen(self, str(event.row_key.value)))
