@@ -1,0 +1,1 @@
+"""Subcommands of the divert command line, grouped by topic."""
