@@ -44,7 +44,7 @@ IDLE_CHECK_SECONDS = 5.0
 
 class DivertApp(App[None]):
     TITLE = "divert"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {PeopleProvider}
     MODES: ClassVar[dict[str, Any]] = {
         "my_work": MyWorkScreen,

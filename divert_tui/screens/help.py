@@ -27,14 +27,14 @@ class HelpScreen(DivertModal):
     def __init__(self, title: str, bindings: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self._title = title
-        self._bindings = bindings
+        self._rows = bindings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(f"Keys · {self._title}  (Esc to close)", classes="title")
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Does", "Action")
-            for key, description, action in self._bindings:
+            for key, description, action in self._rows:
                 table.add_row(key, description, action)
             yield table
 

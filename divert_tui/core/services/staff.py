@@ -7,6 +7,7 @@ lift it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,8 +33,12 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-# Verified against when the user name is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the user name is unknown, so a wrong name costs as long as a wrong password."""
+    return _hasher.hash("not-a-real-password")
 
 
 class LoginError(ServiceError):
@@ -164,7 +169,7 @@ def list_staff(db: Database, actor: Actor) -> list[StaffSummary]:
 
 def _check_password(staff: Staff | None, password: str) -> bool:
     try:
-        return _hasher.verify(staff.password_hash if staff else _DUMMY_HASH, password) and (
+        return _hasher.verify(staff.password_hash if staff else _dummy_hash(), password) and (
             staff is not None
         )
     except (VerifyMismatchError, VerificationError, InvalidHashError):
