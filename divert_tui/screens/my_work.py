@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
-from divert_tui.core.services import queue
+from divert_tui.core.services import queue, referrals
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
+from divert_tui.screens.dialogs import ContactAttemptDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import PagedTable, TablePage
 
@@ -56,7 +57,12 @@ def queue_page(result: queue.Page, today: date) -> TablePage:
 
 class MyWorkScreen(DivertScreen):
     AREA = "My work"
-    BINDINGS = [Binding("enter", "open", "Open referral", show=False)]
+    BINDINGS = [
+        Binding("enter", "open", "Open referral"),
+        Binding("c", "claim", "Claim"),
+        Binding("l", "log_attempt", "Log call"),
+        Binding("ctrl+n", "new_referral", "New referral"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -83,3 +89,64 @@ class MyWorkScreen(DivertScreen):
     @on(PagedTable.RowChosen)
     def _open(self, event: PagedTable.RowChosen) -> None:
         self.app.open_referral(int(event.key))
+
+    def _selected(self) -> int | None:
+        key = self.query_one(PagedTable).current_key()
+        return int(key) if key else None
+
+    def action_open(self) -> None:
+        referral_id = self._selected()
+        if referral_id is not None:
+            self.app.open_referral(referral_id)
+
+    def action_claim(self) -> None:
+        referral_id = self._selected()
+        if referral_id is None:
+            return
+        self.call_service(
+            referrals.claim,
+            self.app.db,
+            self.app.require_actor(),
+            referral_id,
+            then=lambda _: self._changed("Claimed: on your caseload now"),
+        )
+
+    def action_log_attempt(self) -> None:
+        referral_id = self._selected()
+        if referral_id is None:
+            return
+        table = self.query_one(PagedTable).table
+        who = str(table.get_row_at(table.cursor_row)[3])
+
+        def save(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            outcome, note = result
+            self.call_service(
+                referrals.log_contact_attempt,
+                self.app.db,
+                self.app.require_actor(),
+                referral_id,
+                outcome,
+                self.app.schemes,
+                note=note,
+                then=lambda logged: self._changed(
+                    "Call logged"
+                    + (
+                        f". Contact policy met: {logged.verdict.reason}; open it (Enter) to close."
+                        if logged.verdict.propose_non_compliant
+                        else ""
+                    )
+                ),
+            )
+
+        self.app.push_screen(ContactAttemptDialog(who), save)
+
+    def action_new_referral(self) -> None:
+        from divert_tui.screens.new_referral import NewReferralScreen
+
+        self.app.push_screen(NewReferralScreen())
+
+    def _changed(self, message: str) -> None:
+        self.notify(message)
+        self.query_one(PagedTable).load()

@@ -91,6 +91,14 @@ class PagedTable(Vertical):
     def on_mount(self) -> None:
         self.load()
 
+    def current_key(self) -> str | None:
+        """The key of the row under the cursor, if there is one."""
+        table = self.table
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(row_key.value) if row_key.value is not None else None
+
     def focus_table(self) -> None:
         self.table.focus()
 

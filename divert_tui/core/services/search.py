@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from divert_tui.core.database import Database
 from divert_tui.core.models import Person, Referral
+from divert_tui.core.rules.matching import normalise_name
 from divert_tui.core.services.base import Actor, Permission, require
 
 _DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
@@ -35,10 +36,6 @@ def _as_date(text: str) -> date | None:
         return None
 
 
-def _name_key(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalnum())
-
-
 def find(db: Database, actor: Actor, text: str, *, limit: int = 20) -> list[SearchHit]:
     """Referrals whose reference, person's name or date of birth fits the text, newest first."""
     require(actor, Permission.VIEW_REFERRALS)
@@ -51,7 +48,7 @@ def find(db: Database, actor: Actor, text: str, *, limit: int = 20) -> list[Sear
         if born is not None:
             conditions.append(Person.date_of_birth == born)
             continue
-        key = _name_key(word)
+        key = normalise_name(word)
         if not key:
             continue
         conditions.append(

@@ -1,0 +1,369 @@
+"""The referral screen: the person, the referral, whether they may be diverted and why, their
+earlier referrals, and the timeline; keys to claim, log calls, add notes and close."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+
+from divert_tui.core.services import intake, referral_view, referrals
+from divert_tui.core.vocab import (
+    OFFICER_OBSERVED_ETHNICITY,
+    SELF_DEFINED_ETHNICITY,
+    ReferralStatus,
+    Role,
+)
+from divert_tui.screens import format as fmt
+from divert_tui.screens.base import DivertScreen
+from divert_tui.screens.dialogs import ConfirmDialog, ContactAttemptDialog, ReasonDialog
+from divert_tui.widgets.app_header import AppHeader
+
+FIRST_CONTACT = {
+    "done": ("first contact made", ""),
+    "overdue": ("first contact OVERDUE", "bold red"),
+    "due_today": ("first contact due today", "bold yellow"),
+    "due": ("first contact due", ""),
+}
+
+
+def _person_text(detail: referral_view.ReferralDetail) -> Text:
+    p = detail.person
+    text = Text()
+    text.append(f"{p.first_name} {p.last_name}", style="bold")
+    text.append(
+        f"   born {fmt.uk_date(p.date_of_birth)} (age {p.age} at referral) · {fmt.label(p.sex)}\n"
+    )
+    text.append(f"Phone {p.phone or 'none'} · postcode {p.postcode or 'none'}")
+    if p.needs_interpreter:
+        text.append(" · NEEDS AN INTERPRETER", style="bold")
+    text.append("\nEthnicity: self-defined ")
+    text.append(SELF_DEFINED_ETHNICITY.get(p.self_defined_ethnicity or "", "not recorded"))
+    text.append(" · officer-observed ")
+    text.append(OFFICER_OBSERVED_ETHNICITY.get(p.officer_observed_ethnicity or "", "not recorded"))
+    return text
+
+
+def _referral_text(detail: referral_view.ReferralDetail) -> Text:
+    text = Text()
+    text.append(f"{detail.police_reference}", style="bold")
+    text.append(f" · {detail.scheme} · referred {fmt.uk_time(detail.referred_at)}")
+    text.append(f" · offence {fmt.uk_date(detail.offence_date)} · via {fmt.label(detail.source)}\n")
+    text.append("Found: " + ", ".join(fmt.substance(s) for s in detail.substances))
+    if detail.officer or detail.location:
+        text.append(f" · officer {detail.officer or '?'} at {detail.location or '?'}")
+    text.append("\nStatus: ")
+    text.append(fmt.label(detail.status).upper(), style="bold")
+    if detail.status_reason:
+        text.append(f" ({detail.status_reason})")
+    text.append(f" · worker: {detail.assigned_worker or 'unassigned'}")
+    label, style = FIRST_CONTACT.get(detail.first_contact, (detail.first_contact, ""))
+    if detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING):
+        text.append(" · ")
+        text.append(f"{label} {fmt.uk_date(detail.first_contact_due)}", style=style)
+    if detail.feed_notes:
+        text.append(f"\nOfficer's notes: {detail.feed_notes}")
+    return text
+
+
+def _eligibility_text(detail: referral_view.ReferralDetail) -> Text:
+    text = Text()
+    if detail.eligible:
+        text.append("ELIGIBLE  ", style="bold green")
+    else:
+        text.append("NOT ELIGIBLE  ", style="bold red")
+    text.append(detail.eligibility)
+    if detail.bar_override:
+        text.append(f"\nBar set aside: {detail.bar_override}", style="italic")
+    if detail.possible_match is not None:
+        m = detail.possible_match
+        text.append("\nPOSSIBLE MATCH: ", style="bold yellow")
+        text.append(
+            f"{m.first_name} {m.last_name}, born {fmt.uk_date(m.date_of_birth)}, "
+            "may be this person. m: same person · M: not the same"
+        )
+    if detail.contact.propose_non_compliant and detail.status in (
+        ReferralStatus.RECEIVED,
+        ReferralStatus.CONTACTING,
+    ):
+        text.append("\nCONTACT POLICY MET: ", style="bold red")
+        text.append(f"{detail.contact.reason}. x: close as non-compliant")
+    return text
+
+
+class ReferralScreen(DivertScreen):
+    AREA = "Referral"
+    DEFAULT_CSS = """
+    ReferralScreen .panel { height: auto; border: round $primary-darken-1; padding: 0 1; }
+    ReferralScreen #lists { height: 1fr; min-height: 12; }
+    ReferralScreen #timeline-pane { width: 2fr; }
+    ReferralScreen #earlier-pane { width: 1fr; }
+    ReferralScreen DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("c", "claim", "Claim"),
+        Binding("l", "log_attempt", "Log call"),
+        Binding("a", "assess", "Assessment"),
+        Binding("t", "note", "Add note"),
+        Binding("x", "close_non_compliant", "Close non-compliant"),
+        Binding("w", "withdraw", "Withdraw"),
+        Binding("m", "match(True)", "Same person"),
+        Binding("M", "match(False)", "Not same person", key_display="shift+m"),
+        Binding("o", "override_bar", "Override bar"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, referral_id: int) -> None:
+        super().__init__()
+        self.referral_id = referral_id
+        self.detail: referral_view.ReferralDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield AppHeader()
+        with VerticalScroll():
+            yield Static("Loading...", id="person", classes="panel")
+            yield Static("", id="facts", classes="panel")
+            yield Static("", id="eligibility", classes="panel")
+            with Horizontal(id="lists"):
+                with Vertical(id="timeline-pane"):
+                    yield Static("Timeline", classes="title")
+                    timeline: DataTable[str] = DataTable(id="timeline", cursor_type="row")
+                    timeline.add_columns("When", "What", "Who", "Detail")
+                    yield timeline
+                with Vertical(id="earlier-pane"):
+                    yield Static("Earlier referrals of this person", classes="title")
+                    earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
+                    earlier.add_columns("Referred", "Police ref", "Force", "Outcome")
+                    yield earlier
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.call_service(
+            referral_view.open_referral,
+            self.app.db,
+            self.app.require_actor(),
+            self.referral_id,
+            self.app.schemes,
+            today=self.app.today(),
+            then=self._show,
+        )
+
+    def _show(self, detail: referral_view.ReferralDetail) -> None:
+        self.detail = detail
+        self.query_one("#person", Static).update(_person_text(detail))
+        self.query_one("#facts", Static).update(_referral_text(detail))
+        self.query_one("#eligibility", Static).update(_eligibility_text(detail))
+        timeline = self.query_one("#timeline", DataTable)
+        timeline.clear()
+        for entry in reversed(detail.timeline):
+            timeline.add_row(fmt.uk_time(entry.at), entry.kind, entry.who, entry.text)
+        earlier = self.query_one("#earlier", DataTable)
+        earlier.clear()
+        for e in detail.earlier:
+            earlier.add_row(
+                fmt.uk_date(e.referred_at.date()), e.police_reference, e.force_code, e.outcome
+            )
+        if not detail.earlier:
+            earlier.add_row("", "none", "", "")
+        self.refresh_bindings()
+        timeline.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        detail = self.detail
+        if detail is None:
+            return action in ("back", "reload")
+        actor = self.app.actor
+        open_call = detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING)
+        if action == "claim":
+            return detail.assigned_worker is None and detail.status not in _CLOSED
+        if action == "log_attempt":
+            return open_call
+        if action == "close_non_compliant":
+            return open_call and detail.contact.propose_non_compliant
+        if action == "match":
+            return detail.possible_match is not None
+        if action == "override_bar":
+            return (
+                not detail.eligible
+                and actor is not None
+                and actor.role in (Role.TEAM_LEAD, Role.ADMIN, Role.TRAINER)
+            )
+        if action == "withdraw":
+            return detail.status not in _CLOSED
+        if action == "assess":
+            return detail.status in (ReferralStatus.CONTACTING, ReferralStatus.ASSESSED)
+        return True
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _who(self) -> str:
+        return (
+            f"{self.detail.person.first_name} {self.detail.person.last_name}" if self.detail else ""
+        )
+
+    def _version(self) -> int | None:
+        return self.detail.version if self.detail else None
+
+    def _done(self, message: str) -> None:
+        self.notify(message)
+        self.action_reload()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_claim(self) -> None:
+        self.call_service(
+            referrals.claim,
+            self.app.db,
+            self.app.require_actor(),
+            self.referral_id,
+            expected_version=self._version(),
+            then=lambda _: self._done("Claimed: this referral is on your caseload"),
+        )
+
+    def action_log_attempt(self) -> None:
+        def save(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            outcome, note = result
+            self.call_service(
+                referrals.log_contact_attempt,
+                self.app.db,
+                self.app.require_actor(),
+                self.referral_id,
+                outcome,
+                self.app.schemes,
+                note=note,
+                expected_version=self._version(),
+                then=self._logged,
+            )
+
+        self.app.push_screen(ContactAttemptDialog(self._who()), save)
+
+    def _logged(self, logged: referrals.ContactLogged) -> None:
+        if logged.verdict.propose_non_compliant:
+            self.notify(
+                f"Contact policy met: {logged.verdict.reason}. Press x to close as non-compliant.",
+                severity="warning",
+                timeout=10,
+            )
+        self._done("Call logged")
+
+    def action_close_non_compliant(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    referrals.close_non_compliant,
+                    self.app.db,
+                    self.app.require_actor(),
+                    self.referral_id,
+                    self.app.schemes,
+                    reason=detail.contact.reason,
+                    expected_version=self._version(),
+                    today=self.app.today(),
+                    then=lambda closed: self._done(
+                        f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
+                        f"barred until {fmt.uk_date(closed.bar_until)}"
+                    ),
+                )
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Close as non-compliant?",
+                f"{detail.contact.reason}.\nThis writes an intelligence log for the police and bars "
+                f"{self._who()} from diversion for the scheme's bar period.",
+            ),
+            confirmed,
+        )
+
+    def action_note(self) -> None:
+        def save(text: str | None) -> None:
+            if text:
+                self.call_service(
+                    referral_view.add_note,
+                    self.app.db,
+                    self.app.require_actor(),
+                    self.referral_id,
+                    text,
+                    then=lambda _: self._done("Note added"),
+                )
+
+        self.app.push_screen(ReasonDialog("Add a note", "Note:"), save)
+
+    def action_withdraw(self) -> None:
+        def save(reason: str | None) -> None:
+            if reason:
+                self.call_service(
+                    referrals.move_status,
+                    self.app.db,
+                    self.app.require_actor(),
+                    self.referral_id,
+                    ReferralStatus.WITHDRAWN.value,
+                    self.app.schemes,
+                    reason=reason,
+                    expected_version=self._version(),
+                    then=lambda _: self._done("Referral withdrawn"),
+                )
+
+        self.app.push_screen(
+            ReasonDialog("Withdraw the referral", "Why (e.g. police withdrew it, moved away)?"),
+            save,
+        )
+
+    def action_match(self, same: bool) -> None:
+        self.call_service(
+            intake.resolve_possible_match,
+            self.app.db,
+            self.app.require_actor(),
+            self.referral_id,
+            same_person=same,
+            schemes=self.app.schemes,
+            expected_version=self._version(),
+            then=lambda verdict: self._done(
+                ("Linked to the earlier person. " if same else "Kept as a different person. ")
+                + verdict
+            ),
+        )
+
+    def action_override_bar(self) -> None:
+        def save(reason: str | None) -> None:
+            if reason:
+                self.call_service(
+                    referrals.override_bar,
+                    self.app.db,
+                    self.app.require_actor(),
+                    self.referral_id,
+                    reason,
+                    self.app.schemes,
+                    expected_version=self._version(),
+                    then=lambda _: self._done("Bar set aside for this referral (recorded)"),
+                )
+
+        self.app.push_screen(
+            ReasonDialog("Override the bar", "The reason, recorded in the audit trail:"), save
+        )
+
+    def action_assess(self) -> None:
+        from divert_tui.screens.assessment import AssessmentScreen
+
+        self.app.push_screen(AssessmentScreen(self.referral_id))
+
+
+_CLOSED = {
+    ReferralStatus.COMPLETED,
+    ReferralStatus.INELIGIBLE,
+    ReferralStatus.NON_COMPLIANT,
+    ReferralStatus.WITHDRAWN,
+}
