@@ -49,8 +49,8 @@ class NewReferralScreen(DivertScreen):
     NewReferralScreen .field { height: auto; margin: 0 1; }
     NewReferralScreen .field Label { width: 22; padding-top: 1; }
     NewReferralScreen .field Input, NewReferralScreen .field Select { width: 1fr; }
-    NewReferralScreen .problem { color: $error; margin-left: 24; height: auto; }
-    NewReferralScreen .problem:blank { display: none; }
+    NewReferralScreen .problem { color: $error; margin-left: 24; height: auto; display: none; }
+    NewReferralScreen .problem.-shown { display: block; }
     NewReferralScreen #form-status { margin: 1 2; height: auto; }
     """
     BINDINGS = [
@@ -76,7 +76,7 @@ class NewReferralScreen(DivertScreen):
                     forces,
                     id="f-force",
                     allow_blank=len(forces) != 1,
-                    value=forces[0][1] if len(forces) == 1 else Select.BLANK,
+                    value=forces[0][1] if len(forces) == 1 else Select.NULL,
                 ),
             )
             yield from self._row(
@@ -142,7 +142,7 @@ class NewReferralScreen(DivertScreen):
                 continue
             name = widget.id[2:]
             if isinstance(widget, Select):
-                values[name] = "" if widget.value is Select.BLANK else str(widget.value)
+                values[name] = "" if widget.is_blank() else str(widget.value)
             elif isinstance(widget, Input):
                 values[name] = widget.value
         return values
@@ -150,8 +150,9 @@ class NewReferralScreen(DivertScreen):
     def action_save(self) -> None:
         values = self._values()
         source = values.pop("source", ReferralSource.PHONE.value)
-        for problem in self.query(".problem"):
-            problem.update("")  # type: ignore[attr-defined]
+        for problem in self.query(".problem").results(Static):
+            problem.update("")
+            problem.remove_class("-shown")
         self.query_one("#form-status", Static).update("Checking...")
         self.run_worker(lambda: self._save(values, source), thread=True, exit_on_error=True)
 
@@ -175,7 +176,9 @@ class NewReferralScreen(DivertScreen):
         for name, reason in errors.items():
             matches = self.query(f"#p-{name}")
             if matches:
-                matches.first(Static).update(f"{name.replace('_', ' ')}: {reason}")
+                problem = matches.first(Static)
+                problem.update(f"{name.replace('_', ' ')}: {reason}")
+                problem.add_class("-shown")
                 first = first or name
         unplaced = [f"{n}: {r}" for n, r in errors.items() if not self.query(f"#p-{n}")]
         summary = f"{len(errors)} problem{'s' if len(errors) != 1 else ''}: nothing was saved."
