@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from divert_tui import __version__
 from divert_tui.commands.admin import audit_group, db_group, staff_group
 from divert_tui.commands.common import cli_errors, fail, open_for_cli
+from divert_tui.commands.demo import demo_data
+from divert_tui.commands.intake import import_, intel_export
 
 FIRST_RUN = """No staff accounts exist yet in {where}.
 
@@ -54,18 +58,26 @@ def run_app(db_url: str | None, demo: bool) -> None:
     from divert_tui.logs import setup_logging
 
     if demo:
-        from divert_tui.demo.session import open_demo
+        from divert_tui.demo.session import discard_demo, open_demo
+        from divert_tui.screens.format import UK
 
         settings = load_settings(None)
         log_path = setup_logging(settings.log_dir)
-        opened = open_demo(db_url)
-    else:
-        settings, opened = open_for_cli(db_url)
-        log_path = setup_logging(settings.log_dir)
-        if count_staff(opened.db) == 0:
-            fail(FIRST_RUN.format(where=opened.db.display_url))
+        opened = open_demo(db_url, today=datetime.now(UK).date(), schemes_dir=settings.schemes_dir)
+        try:
+            DivertApp(opened, settings, demo=True, log_path=log_path).run()
+        finally:
+            if db_url:
+                opened.db.dispose()
+            else:
+                discard_demo(opened)
+        return
+    settings, opened = open_for_cli(db_url)
+    log_path = setup_logging(settings.log_dir)
+    if count_staff(opened.db) == 0:
+        fail(FIRST_RUN.format(where=opened.db.display_url))
     try:
-        DivertApp(opened, settings, demo=demo, log_path=log_path).run()
+        DivertApp(opened, settings, log_path=log_path).run()
     finally:
         opened.db.dispose()
 
@@ -73,3 +85,6 @@ def run_app(db_url: str | None, demo: bool) -> None:
 main.add_command(db_group)
 main.add_command(staff_group)
 main.add_command(audit_group)
+main.add_command(import_)
+main.add_command(intel_export)
+main.add_command(demo_data)

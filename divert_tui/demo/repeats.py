@@ -1,0 +1,83 @@
+"""People who come back: a later referral of someone whose earlier one has closed.
+
+Referrals are made in date order; once a person's referral has been closed for a couple
+of weeks they may be referred again. A person with a bar in force can only come back as
+ineligible (the bar is why); after the bar ends, or after completing, anything may happen.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import date, timedelta
+from random import Random
+
+from divert_tui.demo.clock import Moment
+from divert_tui.demo.lives import Bar
+
+MAX_REFERRALS_PER_PERSON = 3
+QUIET_DAYS = 14
+
+
+@dataclass
+class Known:
+    person_id: int
+    referrals: int
+    bar: Bar | None
+
+
+class _Pool:
+    """Random pick and removal in constant time."""
+
+    def __init__(self) -> None:
+        self.items: list[Known] = []
+        self.where: dict[int, int] = {}
+
+    def add(self, known: Known) -> None:
+        self.where[known.person_id] = len(self.items)
+        self.items.append(known)
+
+    def remove(self, person_id: int) -> Known | None:
+        index = self.where.pop(person_id, None)
+        if index is None:
+            return None
+        known, last = self.items[index], self.items.pop()
+        if last is not known:
+            self.items[index] = last
+            self.where[last.person_id] = index
+        return known
+
+    def pick(self, rng: Random) -> Known | None:
+        if not self.items:
+            return None
+        return self.remove(rng.choice(self.items).person_id)
+
+
+class Returning:
+    """Who may be referred again on a given day, split into clear and barred."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[date, int, Known]] = []
+        self._bars: list[tuple[date, int]] = []
+        self.clear = _Pool()
+        self.barred = _Pool()
+
+    def closed(self, known: Known, at: Moment) -> None:
+        if known.referrals < MAX_REFERRALS_PER_PERSON:
+            heapq.heappush(
+                self._waiting, (at[0] + timedelta(days=QUIET_DAYS), known.person_id, known)
+            )
+
+    def advance(self, today: date) -> None:
+        while self._waiting and self._waiting[0][0] <= today:
+            _, _, known = heapq.heappop(self._waiting)
+            if known.bar is not None and known.bar.until > today:
+                self.barred.add(known)
+                heapq.heappush(self._bars, (known.bar.until, known.person_id))
+            else:
+                self.clear.add(known)
+        while self._bars and self._bars[0][0] <= today:
+            _, person_id = heapq.heappop(self._bars)
+            known = self.barred.remove(person_id)
+            if known is not None:
+                self.clear.add(known)

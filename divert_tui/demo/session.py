@@ -1,0 +1,123 @@
+"""``divert --demo``: a throwaway SQLite database, filled with the synthetic cohort.
+
+Trainers must be physically unable to open real data from the demo, so the demo makes
+its own database in a fresh temporary folder. A ``--db`` is accepted only when it names a
+SQLite file that is already a demo database, or a new file in the temporary folder;
+anything else (PostgreSQL, the configured database, a file with other data) is refused
+before anything connects to it. An existing file is inspected read-only, so a refused
+live file is never touched (not even switched to WAL).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from divert_tui.config import ConfigError, load_settings
+from divert_tui.core.bootstrap import Opened, open_database
+from divert_tui.core.database import sqlite_path
+from divert_tui.core.models import Referral
+from divert_tui.core.services.settings import DATASET_KEY, DEMO, is_demo_database
+from divert_tui.demo.cohort import DEFAULT_REFERRALS, DEFAULT_SEED, DemoRefused, fill_demo
+
+PREFIX = "divert-demo-"
+REFUSAL = "the demo only runs on its own throwaway database; drop --db"
+
+
+def demo_database_path() -> Path:
+    """A new file in a new private temporary folder (the folder is created, the file not)."""
+    return Path(tempfile.mkdtemp(prefix=PREFIX)) / "demo.db"
+
+
+def open_demo(
+    url: str | None = None,
+    *,
+    referrals: int = DEFAULT_REFERRALS,
+    seed: int = DEFAULT_SEED,
+    today: date | None = None,
+    schemes_dir: Path | None = None,
+) -> Opened:
+    """Create, migrate and fill the demo database (or reopen a demo one given by ``url``)."""
+    if url is None:
+        url = f"sqlite:///{demo_database_path()}"
+    else:
+        check_demo_url(url)
+    opened = open_database(url, schemes_dir)
+    try:
+        if not is_demo_database(opened.db) or not _has_referrals(opened):
+            fill_demo(opened.db, referrals, seed, today, schemes=opened.schemes)
+    except BaseException:
+        opened.db.dispose()
+        raise
+    return opened
+
+
+def discard_demo(opened: Opened) -> None:
+    """Close the demo database and delete its folder, when ``open_demo`` made that folder."""
+    opened.db.dispose()
+    path = sqlite_path(opened.db.url)
+    if path is None:
+        return
+    folder = path.resolve().parent
+    if folder.name.startswith(PREFIX) and folder.parent == Path(tempfile.gettempdir()).resolve():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _has_referrals(opened: Opened) -> bool:
+    with opened.db.read() as session:
+        return bool(session.execute(select(func.count()).select_from(Referral)).scalar_one())
+
+
+def check_demo_url(url: str) -> None:
+    """Refuse (DemoRefused) any database the demo may not open; say why after the rule."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DemoRefused(f"{REFUSAL} (it is not a database URL)") from None
+    if parsed.get_backend_name() != "sqlite":
+        raise DemoRefused(f"{REFUSAL} (the demo never uses a {parsed.get_backend_name()} server)")
+    path = sqlite_path(parsed)
+    if path is None:
+        raise DemoRefused(f"{REFUSAL} (an in-memory database cannot be shared by the app)")
+    path = path.resolve()
+    if path == _configured_path():
+        raise DemoRefused(f"{REFUSAL} (that is the configured database)")
+    if path.exists() and path.stat().st_size > 0:
+        if not _is_demo_file(path):
+            raise DemoRefused(f"{REFUSAL} (that file is not a demo database)")
+        return
+    if not path.is_relative_to(Path(tempfile.gettempdir()).resolve()):
+        raise DemoRefused(f"{REFUSAL} (a new demo database must be in the temporary folder)")
+
+
+def _configured_path() -> Path | None:
+    try:
+        configured = load_settings(None).database_url
+        path = sqlite_path(configured)
+    except (ConfigError, ArgumentError):
+        return None
+    return path.resolve() if path is not None else None
+
+
+def _is_demo_file(path: Path) -> bool:
+    """Whether a SQLite file says it holds the demo cohort, read without changing the file."""
+    try:
+        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        row = connection.execute(
+            "SELECT value FROM setting WHERE key = ?", (DATASET_KEY,)
+        ).fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return row is not None and row[0] == DEMO

@@ -1,0 +1,168 @@
+"""The later steps of a referral's life: assessment, allocation, booking and attendance.
+
+Functions of a ``Life`` (see ``lives``), split out to keep each module short; like the
+rest of the life they stop at the first step that lies after "now".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from divert_tui.demo import data
+from divert_tui.demo.clock import Moment, plus_minutes, to_utc, working_moment
+from divert_tui.demo.data import (
+    ALLOCATED,
+    ASSESSED,
+    BOOKED,
+    COMPLETED,
+    NON_COMPLIANT,
+    WITHDRAWN,
+)
+
+if TYPE_CHECKING:
+    from divert_tui.demo.lives import Life
+
+
+def assess(life: Life, answered: Moment) -> None:
+    """The assessment call (now, or at a call back), then the allocation."""
+    w, rng, plan = life.world, life.world.rng, life.plan
+    if rng.random() < 0.65:
+        begin = plus_minutes(answered, 1)
+    else:
+        begin = working_moment(rng, answered, rng.randint(1, 4))
+        life.note(answered, ("Call back arranged for the assessment.",))
+    if not life.ok(begin):
+        return
+    end = plus_minutes(begin, rng.randint(35, 75))
+    done = life.ok(end)
+    w.sink(
+        "assessment",
+        {
+            "id": w.ids("assessment"),
+            "referral_id": life.referral["id"],
+            "worker_id": life.worker,
+            "started_at": to_utc(begin),
+            "completed_at": to_utc(end) if done else None,
+            "ended_early_reason": None,
+            "current_step": "summary" if done else "identity",
+            "steps": {},
+            "identity_confirmed": True,
+            "safe_to_talk": True,
+            "consent_given": True,
+            "privacy_notice_read": True,
+            "updated_at": to_utc(end if done else begin),
+            "version": 1,
+        },
+    )
+    if not done:
+        return
+    life.move(ASSESSED, end, life.worker, "assessment completed")
+    life.note(end, data.NOTES_ASSESSED, 0.6)
+    if plan.stage == ASSESSED:
+        at = working_moment(rng, end, rng.randint(1, 5))
+        if plan.outcome == WITHDRAWN:
+            life.close(WITHDRAWN, at, life.withdraw_reason())
+        else:
+            reason = "declined the course after the assessment"
+            life.close(NON_COMPLIANT, at, reason, "declined")
+        return
+    allocate(life, end)
+
+
+def allocate(life: Life, assessed: Moment) -> None:
+    """A group by main substance, or a one-to-one for the reasons in the plan."""
+    w, rng, plan = life.world, life.world.rng, life.plan
+    if rng.random() < 0.55:
+        at = plus_minutes(assessed, rng.randint(2, 15))
+    else:
+        at = working_moment(rng, assessed, rng.randint(1, 3))
+    if not life.ok(at):
+        return
+    main = life.referral["main_substance"]
+    group = data.group_for(main)
+    group_reasons = [
+        f"main substance found: {main.replace('_', ' ')}",
+        "no dependence or significant safeguarding issue found",
+    ]
+    if plan.one_to_one:
+        suggested = chosen = "one_to_one"
+        reasons = [plan.one_to_one]
+    else:
+        suggested, reasons = data.GROUP_PATH[group], group_reasons
+        chosen = "one_to_one" if plan.override else suggested
+    w.sink(
+        "allocation",
+        {
+            "id": w.ids("allocation"),
+            "referral_id": life.referral["id"],
+            "suggested": suggested,
+            "chosen": chosen,
+            "reasons": reasons,
+            "override_reason": plan.override,
+            "decided_by": life.worker,
+            "decided_at": to_utc(at),
+        },
+    )
+    life.move(ALLOCATED, at, life.worker, f"allocated: {chosen.replace('_', ' ')}")
+    if plan.stage == ALLOCATED:
+        life.close(WITHDRAWN, working_moment(rng, at, rng.randint(1, 4)), life.withdraw_reason())
+        return
+    book(life, at, None if chosen == "one_to_one" else group)
+
+
+def book(life: Life, allocated: Moment, group: str | None) -> None:
+    """Booked onto a session; attended, missed (and rebooked once) or withdrawn."""
+    w, rng, plan = life.world, life.world.rng, life.plan
+    misses = 0
+    if plan.outcome == COMPLETED and rng.random() < 0.08:
+        misses = 1
+    elif plan.outcome == NON_COMPLIANT:
+        misses = rng.choice((0, 1))
+    after = allocated
+    for round_no in range(misses + 1):
+        if rng.random() < 0.6:
+            booked = plus_minutes(after, rng.randint(1, 10))
+        else:
+            booked = working_moment(rng, after, rng.randint(1, 2))
+        if not life.ok(booked):
+            return
+        if group is None:
+            session_id, start, minutes = w.sessions.one_to_one(life.worker or 0, booked)
+        else:
+            session_id, start, minutes = w.sessions.book(
+                group, (booked[0] + timedelta(days=2), booked[1])
+            )
+        booking = {
+            "id": w.ids("booking"),
+            "session_id": session_id,
+            "referral_id": life.referral["id"],
+            "status": "booked",
+            "booked_at": to_utc(booked),
+            "updated_at": to_utc(booked),
+        }
+        w.sink("booking", booking)
+        life.move(BOOKED, booked, life.worker, "booked onto a session")
+        life.note(booked, data.NOTES_BOOKED, 0.4)
+        if plan.stage == BOOKED and plan.outcome == WITHDRAWN:
+            at = plus_minutes(booked, 30)
+            if life.ok(at):
+                booking["status"], booking["updated_at"] = "cancelled", to_utc(at)
+            life.close(WITHDRAWN, at, life.withdraw_reason())
+            return
+        recorded = plus_minutes(start, minutes + rng.randint(10, 60))
+        if not life.ok(recorded):
+            return
+        booking["updated_at"] = to_utc(recorded)
+        if round_no < misses or plan.outcome == NON_COMPLIANT:
+            booking["status"] = "did_not_attend"
+            life.note(recorded, data.NOTES_DNA, 0.7)
+            if round_no == misses:
+                life.close(NON_COMPLIANT, recorded, "missed course sessions", "missed_sessions")
+                return
+            life.move(ALLOCATED, recorded, life.worker, "did not attend; offered another session")
+            after = recorded
+            continue
+        booking["status"] = "completed"
+        life.note(recorded, data.NOTES_COMPLETED, 0.5)
+        life.close(COMPLETED, recorded, "course completed")
