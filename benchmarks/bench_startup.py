@@ -38,11 +38,14 @@ def child_bare() -> None:
 
 
 def child_divert(url: str) -> None:
+    """The app as ``divert`` starts it: the database opens in the background."""
+    from functools import partial
+
     from textual.widgets import Input
 
     from divert_tui.app import DivertApp
+    from divert_tui.cli import _open_live
     from divert_tui.config import load_settings
-    from divert_tui.core.bootstrap import open_database
     from divert_tui.screens.login import LoginScreen
 
     class Timed(DivertApp):
@@ -55,7 +58,7 @@ def child_divert(url: str) -> None:
                 self.call_after_refresh(self.exit)
 
     settings = load_settings(url)
-    Timed(open_database(url), settings).run(headless=True)
+    Timed(partial(_open_live, settings), settings).run(headless=True)
 
 
 def time_child(args: list[str]) -> float:
@@ -71,7 +74,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         os.environ["DIVERT_CONFIG"] = f"{folder}/config.toml"
-        time_child(["--child", "divert", url])  # migrate once, warm the file cache
+        subprocess.run(
+            [sys.executable, "-m", "divert_tui", "--db", url, "staff", "add", "bench",
+             "--role", "admin", "--password-stdin"],
+            input="a-long-enough-password\n", text=True, check=True, capture_output=True,
+        )  # migrates the database and makes the first account  # fmt: skip
+        time_child(["--child", "divert", url])  # warm the file cache
         time_child(["--child", "bare"])
         bare, divert = [], []
         for _ in range(options.runs):
@@ -81,7 +89,9 @@ def main() -> None:
     ratio = d / b
     print(f"bare Textual app: median {b * 1000:.0f} ms over {options.runs} runs")
     print(f"divert login screen: median {d * 1000:.0f} ms over {options.runs} runs")
-    print(f"ratio {ratio:.2f}x (budget {BUDGET:.1f}x): {'within' if ratio <= BUDGET else 'OVER'} budget")
+    print(
+        f"ratio {ratio:.2f}x (budget {BUDGET:.1f}x): {'within' if ratio <= BUDGET else 'OVER'} budget"
+    )
 
 
 if __name__ == "__main__":

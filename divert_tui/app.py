@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from time import monotonic
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from divert_tui.config import Settings
-from divert_tui.core.bootstrap import Opened
-from divert_tui.core.database import StorageError
 from divert_tui.core.services.base import Actor, Permission, ServiceError
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
-from divert_tui.screens.admin import AdminScreen
-from divert_tui.screens.caseload import CaseloadScreen
-from divert_tui.screens.courses import CoursesScreen
 from divert_tui.screens.format import UK
 from divert_tui.screens.help import HelpScreen, describe_key
 from divert_tui.screens.lock import LockScreen
 from divert_tui.screens.login import DemoLoginScreen, LoginScreen
-from divert_tui.screens.my_work import MyWorkScreen
-from divert_tui.screens.reports import ReportsScreen
 from divert_tui.themes import HIGH_CONTRAST
+
+if TYPE_CHECKING:
+    from divert_tui.core.bootstrap import Opened
+    from divert_tui.core.database import Database
+    from divert_tui.core.schemes import Scheme
 
 log = logging.getLogger(__name__)
 
@@ -42,41 +42,85 @@ AREA_PERMISSIONS: dict[str, Permission] = {
 IDLE_CHECK_SECONDS = 5.0
 
 
+# The areas' screens (and the database layer under them) are imported when first opened, so
+# that the login screen is up as fast as a bare Textual app's first screen.
+def _my_work() -> Screen[Any]:
+    from divert_tui.screens.my_work import MyWorkScreen
+
+    return MyWorkScreen()
+
+
+def _caseload() -> Screen[Any]:
+    from divert_tui.screens.caseload import CaseloadScreen
+
+    return CaseloadScreen()
+
+
+def _courses() -> Screen[Any]:
+    from divert_tui.screens.courses import CoursesScreen
+
+    return CoursesScreen()
+
+
+def _reports() -> Screen[Any]:
+    from divert_tui.screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
+def _admin() -> Screen[Any]:
+    from divert_tui.screens.admin import AdminScreen
+
+    return AdminScreen()
+
+
+class StartupFailed(Exception):
+    """Opening the database failed before anyone logged in; the app exits with this message."""
+
+
 class DivertApp(App[None]):
     TITLE = "divert"
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {PeopleProvider}
     MODES: ClassVar[dict[str, Any]] = {
-        "my_work": MyWorkScreen,
-        "caseload": CaseloadScreen,
-        "courses": CoursesScreen,
-        "reports": ReportsScreen,
-        "admin": AdminScreen,
+        "my_work": _my_work,
+        "caseload": _caseload,
+        "courses": _courses,
+        "reports": _reports,
+        "admin": _admin,
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "area('my_work')", "My work"),
-        Binding("f3", "area('caseload')", "Caseload"),
-        Binding("f4", "area('courses')", "Courses"),
-        Binding("f5", "area('reports')", "Reports"),
-        Binding("f6", "area('admin')", "Admin"),
-        Binding("f7", "practice", "Instruments"),
-        Binding("ctrl+l", "lock", "Lock screen"),
+        Binding("f2", "area('my_work')", "My work", show=False),
+        Binding("f3", "area('caseload')", "Caseload", show=False),
+        Binding("f4", "area('courses')", "Courses", show=False),
+        Binding("f5", "area('reports')", "Reports", show=False),
+        Binding("f6", "area('admin')", "Admin", show=False),
+        Binding("f7", "practice", "Instruments", show=False),
+        Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(
         self,
-        opened: Opened,
+        opened: Opened | Callable[[], Opened],
         settings: Settings,
         *,
         demo: bool = False,
         log_path: Path | None = None,
         today: date | None = None,
     ) -> None:
+        """``opened`` is an open database, or a function that opens it (run in a thread
+        once the first screen is up, so that a person can start typing straight away)."""
         super().__init__()
-        self.db = opened.db
-        self.schemes = opened.schemes
+        self.opened: Opened | None = None
+        self._opener: Callable[[], Opened] | None = None
+        self._waiting: list[Callable[[], None]] = []
+        self.exit_message = ""
+        if callable(opened):
+            self._opener = opened
+        else:
+            self._use(opened)
         self.settings = settings
         self.demo = demo
         self.log_path = log_path
@@ -101,6 +145,62 @@ class DivertApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DemoLoginScreen() if self.demo else LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        if self._opener is not None:
+            self.call_after_refresh(self._open_in_background)
+
+    # --- the database ---------------------------------------------------------------------
+
+    @property
+    def db(self) -> Database:
+        if self.opened is None:
+            raise ServiceError("the database is still opening; try again in a moment")
+        return self.opened.db
+
+    @property
+    def schemes(self) -> dict[str, Scheme]:
+        if self.opened is None:
+            raise ServiceError("the database is still opening; try again in a moment")
+        return self.opened.schemes
+
+    def _use(self, opened: Opened) -> None:
+        self.opened = opened
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            callback()
+
+    def when_open(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the database is open (at once if it already is)."""
+        if self.opened is not None:
+            callback()
+        else:
+            self._waiting.append(callback)
+
+    def _open_in_background(self) -> None:
+        opener = self._opener
+        assert opener is not None
+
+        def job() -> None:
+            from divert_tui.commands.common import expected_errors
+
+            try:
+                opened = opener()
+            except Exception as error:  # noqa: BLE001 - reported in words, details to the log
+                if isinstance(error, expected_errors()):
+                    self.call_from_thread(self._startup_failed, str(error))
+                    return
+                log.error("opening the database failed\n%s", describe_exception(error))
+                self.call_from_thread(
+                    self._startup_failed,
+                    f"cannot open the database ({type(error).__name__}); details are in the log",
+                )
+                return
+            self.call_from_thread(self._use, opened)
+
+        self.run_worker(job, thread=True, exit_on_error=False, group="open-database")
+
+    def _startup_failed(self, message: str) -> None:
+        self.exit_message = message
+        self.exit(return_code=1)
 
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
@@ -177,6 +277,8 @@ class DivertApp(App[None]):
         if isinstance(error, ServiceError):
             self.notify(str(error), title="Not done", severity="warning", timeout=8)
             return
+        from divert_tui.core.database import StorageError
+
         if isinstance(error, StorageError):
             self.notify(str(error), title="Database problem", severity="error", timeout=15)
             return

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 import click
 
 from divert_tui import __version__
-from divert_tui.commands.admin import audit_group, db_group, staff_group
-from divert_tui.commands.common import cli_errors, fail, open_for_cli
-from divert_tui.commands.demo import demo_data
-from divert_tui.commands.intake import import_, intel_export
+from divert_tui.commands.common import cli_errors, fail
+from divert_tui.config import Settings
+from divert_tui.core.services.base import ServiceError
+
+if TYPE_CHECKING:
+    from divert_tui.core.bootstrap import Opened
 
 FIRST_RUN = """No staff accounts exist yet in {where}.
 
@@ -25,7 +30,33 @@ Workers and team leads need a force too, for example:
 To look around with synthetic people first:  divert --demo"""
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Subcommands imported only when used, so that opening the app loads no more than it needs."""
+
+    LAZY = {
+        "audit": "divert_tui.commands.admin:audit_group",
+        "db": "divert_tui.commands.admin:db_group",
+        "demo-data": "divert_tui.commands.demo:demo_data",
+        "import": "divert_tui.commands.intake:import_",
+        "intel-export": "divert_tui.commands.intake:intel_export",
+        "staff": "divert_tui.commands.admin:staff_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY:
+            module_name, attribute = self.LAZY[cmd_name].split(":")
+            return getattr(importlib.import_module(module_name), attribute)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=LazyGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--db",
     "db_url",
@@ -52,39 +83,50 @@ def main(ctx: click.Context, db_url: str | None, demo: bool) -> None:
 
 @cli_errors
 def run_app(db_url: str | None, demo: bool) -> None:
+    """Open the app at once; the database opens in the background while the first screen shows."""
     from divert_tui.app import DivertApp
     from divert_tui.config import load_settings
-    from divert_tui.core.services.staff import count_staff
     from divert_tui.logs import setup_logging
 
-    if demo:
-        from divert_tui.demo.session import discard_demo, open_demo
-        from divert_tui.screens.format import UK
-
-        settings = load_settings(None)
-        log_path = setup_logging(settings.log_dir)
-        opened = open_demo(db_url, today=datetime.now(UK).date(), schemes_dir=settings.schemes_dir)
-        try:
-            DivertApp(opened, settings, demo=True, log_path=log_path).run()
-        finally:
-            if db_url:
-                opened.db.dispose()
-            else:
-                discard_demo(opened)
-        return
-    settings, opened = open_for_cli(db_url)
+    settings = load_settings(None if demo else db_url)
     log_path = setup_logging(settings.log_dir)
-    if count_staff(opened.db) == 0:
-        fail(FIRST_RUN.format(where=opened.db.display_url))
+    if demo:
+        app = DivertApp(
+            partial(_open_demo, db_url, settings), settings, demo=True, log_path=log_path
+        )
+    else:
+        app = DivertApp(partial(_open_live, settings), settings, log_path=log_path)
     try:
-        DivertApp(opened, settings, log_path=log_path).run()
+        app.run()
     finally:
+        if app.opened is not None:
+            if demo and not db_url:
+                from divert_tui.demo.session import discard_demo
+
+                discard_demo(app.opened)
+            else:
+                app.opened.db.dispose()
+    if app.exit_message:
+        fail(app.exit_message)
+
+
+def _open_live(settings: Settings) -> Opened:
+    from divert_tui.core.bootstrap import open_database
+    from divert_tui.core.services.staff import count_staff
+
+    opened = open_database(settings.database_url, settings.schemes_dir)
+    if count_staff(opened.db) == 0:
         opened.db.dispose()
+        raise FirstRun(FIRST_RUN.format(where=opened.db.display_url))
+    return opened
 
 
-main.add_command(db_group)
-main.add_command(staff_group)
-main.add_command(audit_group)
-main.add_command(import_)
-main.add_command(intel_export)
-main.add_command(demo_data)
+def _open_demo(db_url: str | None, settings: Settings) -> Opened:
+    from divert_tui.demo.session import open_demo
+    from divert_tui.screens.format import UK
+
+    return open_demo(db_url, today=datetime.now(UK).date(), schemes_dir=settings.schemes_dir)
+
+
+class FirstRun(ServiceError):
+    """No staff yet: say how to create the first admin instead of opening an empty app."""

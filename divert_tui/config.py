@@ -7,6 +7,7 @@ built-in default. The config file is TOML at ``config_path()`` (or ``DIVERT_CONF
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,11 @@ class Settings:
     schemes_dir: Path | None = None
     theme: str = "textual-dark"
     sources: dict[str, str] = field(default_factory=dict)
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to show on screen: any password replaced by ***."""
+    return re.sub(r"(://[^:/@]+):.*@", r"\1:***@", url)
 
 
 def config_path() -> Path:
@@ -75,15 +81,15 @@ def load_settings(database_url: str | None = None) -> Settings:
     file_values = _read_config_file(path)
     sources: dict[str, str] = {}
 
+    from_file = file_values.get("database_url")
+    if from_file is not None and (not isinstance(from_file, str) or not from_file):
+        raise ConfigError(f"{path}: database_url: expected a database URL in quotes")
     if database_url:
         url, sources["database_url"] = database_url, "--db"
     elif os.environ.get(ENV_DATABASE_URL):
         url, sources["database_url"] = os.environ[ENV_DATABASE_URL], ENV_DATABASE_URL
-    elif "database_url" in file_values:
-        url = file_values["database_url"]
-        if not isinstance(url, str) or not url:
-            raise ConfigError(f"{path}: database_url: expected a database URL in quotes")
-        sources["database_url"] = str(path)
+    elif isinstance(from_file, str):
+        url, sources["database_url"] = from_file, str(path)
     else:
         url, sources["database_url"] = default_database_url(), "default"
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from textual.command import Hit, Hits, Provider
 
-from divert_tui.core.services import search
 from divert_tui.core.services.base import ServiceError
 
 if TYPE_CHECKING:
@@ -26,6 +25,8 @@ class PeopleProvider(Provider):
         app = self.divert_app
         if app.actor is None or len(query.strip()) < 2:
             return
+        from divert_tui.core.services import search
+
         try:
             hits = await asyncio.to_thread(search.find, app.db, app.actor, query)
         except ServiceError:

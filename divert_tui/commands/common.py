@@ -7,26 +7,27 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from divert_tui.config import ConfigError, Settings, load_settings
-from divert_tui.core.bootstrap import Opened, open_database
-from divert_tui.core.database import StorageError
 from divert_tui.core.schemes import SchemeError
 from divert_tui.core.services.base import ServiceError
 from divert_tui.logs import describe_exception, setup_logging
 
+if TYPE_CHECKING:
+    from divert_tui.core.bootstrap import Opened
+
 log = logging.getLogger("divert.cli")
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    ConfigError,
-    SchemeError,
-    StorageError,
-    ServiceError,
-)
+
+def expected_errors() -> tuple[type[Exception], ...]:
+    """The refusals whose message is for a person (the database layer is imported late)."""
+    from divert_tui.core.database import StorageError
+
+    return (ConfigError, SchemeError, StorageError, ServiceError)
 
 
 def fail(message: str) -> NoReturn:
@@ -55,6 +56,8 @@ def resolve_db_url(db_url: str | None) -> str | None:
 
 
 def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
+    from divert_tui.core.bootstrap import open_database
+
     settings = load_settings(resolve_db_url(db_url))
     setup_logging(settings.log_dir)
     return settings, open_database(settings.database_url, settings.schemes_dir)
@@ -67,13 +70,13 @@ def cli_errors(function: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return function(*args, **kwargs)
-        except EXPECTED_ERRORS as error:
-            fail(str(error))
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
             fail("interrupted; nothing more was changed")
         except Exception as error:  # noqa: BLE001 - one readable line instead of a traceback
+            if isinstance(error, expected_errors()):
+                fail(str(error))
             log.error("unexpected error\n%s", describe_exception(error))
             fail(
                 f"unexpected error ({type(error).__name__}); nothing was half-written. "

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from divert_tui.core.database import Database, upgrade
+from divert_tui.core.database import Database, check_writable, upgrade
 from divert_tui.core.schemes import Scheme, load_schemes
+from divert_tui.core.services.directory import sync_services
 from divert_tui.core.services.settings import sync_forces
 
 
@@ -26,7 +27,9 @@ def open_database(url: str, schemes_dir: Path | None = None) -> Opened:
     db = Database(url)
     try:
         migrated = upgrade(db)
+        check_writable(db)
         sync_forces(db, schemes)
+        sync_services(db)
     except Exception:
         db.dispose()
         raise

@@ -7,7 +7,9 @@ failing half-way. PostgreSQL goes through psycopg 3. Nothing here connects at im
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -16,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ def _redact(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "the database URL"
+        return repr(re.sub(r"(://[^:/@]+):.*@", r"\1:***@", url))
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -62,7 +64,13 @@ def sqlite_path(url: str | URL) -> Path | None:
     parsed = make_url(url) if isinstance(url, str) else url
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
-    return Path(parsed.database).expanduser()
+    database = parsed.database
+    if parsed.query.get("uri") == "true" or database.startswith("file:"):
+        # A SQLite URI filename: "file:/path?mode=ro"; the path is between the two.
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if not database or database == ":memory:" or "mode=memory" in parsed.database:
+            return None
+    return Path(database).expanduser()
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -71,8 +79,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(parsed)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    f"cannot make the folder {path.parent} for the database ({exc.strerror}); "
+                    "choose another path with --db"
+                ) from None
+        engine = _create(
             parsed,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,
@@ -80,17 +94,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _configure_sqlite(engine, in_memory=path is None)
         return engine
+    return _create(
+        parsed,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 5},
+        hide_parameters=True,
+        **kwargs,
+    )
+
+
+def _create(parsed: URL, **kwargs: Any) -> Engine:
     try:
-        return create_engine(
-            parsed,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": 5},
-            hide_parameters=True,
-            **kwargs,
-        )
+        return create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ModuleNotFoundError):
+        if parsed.drivername == "postgresql+psycopg":
+            raise StorageError(
+                "PostgreSQL support is not installed: pip install 'divert-tui[postgres]'"
+            ) from None
         raise StorageError(
-            "PostgreSQL support is not installed: pip install 'divert-tui[postgres]'"
+            f"unknown database driver {parsed.drivername!r}: use sqlite:///PATH or "
+            "postgresql+psycopg://..."
         ) from None
 
 
@@ -160,17 +183,42 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def code_heads(engine: Engine) -> set[str]:
-    from alembic.script import ScriptDirectory
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\s*=\s*(.+)$", re.MULTILINE)
 
-    return set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
+
+@functools.cache
+def shipped_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, the heads) of the migrations in ``db/versions``.
+
+    Read from the files' text, so that the start-up check needs no Alembic import; Alembic
+    itself is loaded only when there is something to migrate.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for entry in resources.files("db").joinpath("versions").iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("__"):
+            continue
+        text = entry.read_text(encoding="utf-8")
+        revision = _REVISION.search(text)
+        down = _DOWN_REVISION.search(text)
+        if revision is None or down is None:
+            continue
+        revisions.add(revision.group(1))
+        parents.update(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+    return frozenset(revisions), frozenset(revisions - parents)
+
+
+def code_heads(engine: Engine | None = None) -> set[str]:
+    return set(shipped_revisions()[1])
 
 
 def database_revisions(engine: Engine) -> set[str]:
-    from alembic.runtime.migration import MigrationContext
-
     with engine.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return set()
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        return {row[0] for row in rows}
 
 
 def check_reachable(db: Database) -> None:
@@ -178,11 +226,27 @@ def check_reachable(db: Database) -> None:
     try:
         with db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise StorageError(explain_operational_error(db, exc)) from None
 
 
-def explain_operational_error(db: Database, exc: OperationalError) -> str:
+def check_writable(db: Database) -> None:
+    """Write a row and roll it back, so a read-only database is refused at start, not at
+    the first save (SQLite grants BEGIN IMMEDIATE even on a read-only file)."""
+    try:
+        with db.engine.connect() as connection:
+            transaction = connection.execution_options(sqlite_begin="IMMEDIATE").begin()
+            try:
+                connection.exec_driver_sql(
+                    "INSERT INTO setting (key, value) VALUES ('write-check', '')"
+                )
+            finally:
+                transaction.rollback()
+    except DBAPIError as exc:
+        raise StorageError(explain_operational_error(db, exc)) from None
+
+
+def explain_operational_error(db: Database, exc: DBAPIError) -> str:
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     where = db.display_url
     if "locked" in text or "busy" in text:
@@ -208,13 +272,11 @@ def explain_operational_error(db: Database, exc: OperationalError) -> str:
 
 def upgrade(db: Database) -> list[str]:
     """Bring the schema up to date; refuse a database that is newer than this program."""
-    from alembic import command
-
     check_reachable(db)
-    heads = code_heads(db.engine)
+    known, heads = shipped_revisions()
     try:
         current = database_revisions(db.engine)
-        unknown = current - _all_revisions(db.engine)
+        unknown = current - known
         if unknown:
             raise StorageError(
                 f"the database {db.display_url} was upgraded by a newer version of divert "
@@ -222,26 +284,21 @@ def upgrade(db: Database) -> list[str]:
             )
         if current == heads:
             return []
+        from alembic import command
+
         with db.engine.begin() as connection:
             config = _alembic_config(db.engine)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
         return sorted(heads - current)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         raise StorageError(explain_operational_error(db, exc)) from None
     except SQLAlchemyError as exc:
-        log.exception("migration failed")
+        log.error("migration failed: %s", type(exc).__name__)
         raise StorageError(
             f"upgrading the database {db.display_url} failed ({type(exc).__name__}); "
             "nothing was changed"
         ) from None
-
-
-def _all_revisions(engine: Engine) -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(_alembic_config(engine))
-    return {rev.revision for rev in script.walk_revisions()}
 
 
 def table_names(db: Database) -> set[str]:

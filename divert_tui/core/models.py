@@ -10,7 +10,17 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Index,
+    MetaData,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 from divert_tui.core import vocab
@@ -178,6 +188,10 @@ class InstrumentResponse(SQLModel, table=True):
     flags: list[str] = json_field(list)
     completed: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
+    # Added by migration 0002: the values scored with besides the answers (e.g. the SDS drug)
+    # and the items skipped to return to, so a dropped call resumes exactly.
+    context: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    marked: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class SubstanceUse(SQLModel, table=True):
@@ -194,6 +208,7 @@ class SubstanceUse(SQLModel, table=True):
 
 
 class Service(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("force_code", "code", name="uq_service_force_code"),)
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=150)
     domain: str = choice(vocab.NeedDomain, "domain")
@@ -201,6 +216,12 @@ class Service(SQLModel, table=True):
     contact: str | None = Field(default=None, max_length=255)
     notes: str | None = None
     active: bool = True
+    # Added by migration 0002: the directory file's key, and local entries an admin must fill in.
+    code: str | None = Field(default=None, max_length=60)
+    placeholder: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, server_default=false()),
+    )
 
 
 class Need(SQLModel, table=True):
@@ -227,6 +248,19 @@ class SafeguardingConcern(SQLModel, table=True):
     follow_up_due: date | None = Field(default=None, index=True)
     closed_at: datetime | None = None
     version: int = 1
+    assessment_id: int | None = Field(default=None, foreign_key="assessment.id", index=True)
+
+
+class AdviceGiven(SQLModel, table=True):
+    """A harm-reduction advice item (core/data/advice.toml id) read out during an assessment."""
+
+    __tablename__ = "advice_given"
+    __table_args__ = (UniqueConstraint("assessment_id", "advice_id", name="uq_advice_given_item"),)
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    advice_id: str = Field(max_length=80)
+    given_at: datetime = Field(default_factory=utcnow)
+    given_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Allocation(SQLModel, table=True):

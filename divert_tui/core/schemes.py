@@ -125,10 +125,14 @@ def load_schemes(directory: Path | None = None) -> dict[str, Scheme]:
     else:
         if not directory.is_dir():
             raise SchemeError(f"{directory}: scheme folder not found")
-        try:
-            files = [(str(p), p.read_text(encoding="utf-8")) for p in directory.glob("*.toml")]
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SchemeError(f"{directory}: cannot read scheme files: {exc}") from None
+        files = []
+        for path in directory.glob("*.toml"):
+            try:
+                files.append((str(path), path.read_text(encoding="utf-8")))
+            except UnicodeDecodeError:
+                raise SchemeError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+            except OSError as exc:
+                raise SchemeError(f"{path}: cannot be read ({exc.strerror})") from None
     for name, text in sorted(files):
         scheme = _read(name, text)
         if scheme.code in schemes:

@@ -1,23 +1,30 @@
-"""Small dialogs: log a contact attempt, give a reason, confirm a step that cannot be undone."""
+"""Small dialogs: log a contact attempt, confirm, give a reason, pick from a list."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 from divert_tui.screens.base import DivertModal
 
 DIALOG_CSS = """
-DivertModal { align: center middle; }
-.dialog { width: 76; height: auto; max-height: 90%; border: round $primary; padding: 1 2;
-          background: $surface; }
-.dialog .error { color: $error; height: auto; }
-.dialog .choice { padding: 0 1; }
-.dialog .choice.-chosen { background: $accent 40%; text-style: bold; }
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 90; max-width: 95%; height: auto; max-height: 90%;
+    border: thick $primary; padding: 1 2; background: $surface;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .hint {{ color: $text-muted; margin-top: 1; }}
+{name} .error {{ color: $error; height: auto; }}
+{name} OptionList {{ height: auto; max-height: 16; }}
+{name} .choice {{ padding: 0 1; }}
+{name} .choice.-chosen {{ background: $accent 40%; text-style: bold; }}
 """
 
 OUTCOMES = list(ContactOutcome)
@@ -26,7 +33,7 @@ OUTCOMES = list(ContactOutcome)
 class ContactAttemptDialog(DivertModal):
     """Number key picks the outcome, Enter saves (with the note typed, if any)."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = DIALOG_CSS.format(name="ContactAttemptDialog")
     AUTO_FOCUS = ""  # no focus: the number keys reach the bindings
     BINDINGS = [
         *(
@@ -42,7 +49,7 @@ class ContactAttemptDialog(DivertModal):
         self.outcome: ContactOutcome | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical():
             yield Static(f"Log a call to {self._who}", classes="title")
             for n, outcome in enumerate(OUTCOMES, start=1):
                 yield Static(
@@ -57,7 +64,9 @@ class ContactAttemptDialog(DivertModal):
     def action_pick(self, number: int) -> None:
         self.outcome = OUTCOMES[number - 1]
         for outcome in OUTCOMES:
-            self.query_one(f"#o-{outcome.value}", Static).set_class(outcome is self.outcome, "-chosen")
+            self.query_one(f"#o-{outcome.value}", Static).set_class(
+                outcome is self.outcome, "-chosen"
+            )
         self.query_one(".error", Static).update("")
         self.query_one("#note", Input).focus()
 
@@ -69,56 +78,95 @@ class ContactAttemptDialog(DivertModal):
         self.dismiss((self.outcome.value, event.value.strip()))
 
 
-class ReasonDialog(DivertModal):
-    """Asks for a line of text (a reason or a note); Enter gives it, Esc cancels."""
+class ConfirmDialog(DivertModal):
+    """A yes / no question: Enter or Y answers yes, Escape or N answers no."""
 
-    DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("escape,n", "answer(False)", "No", id="dialog.no"),
+    ]
 
-    def __init__(
-        self, title: str, prompt: str, *, placeholder: str = "", required: bool = True
-    ) -> None:
+    def __init__(self, title: str, body: str, yes: str = "Enter: yes", no: str = "Esc: no") -> None:
         super().__init__()
-        self._title = title
-        self._prompt = prompt
-        self._placeholder = placeholder
-        self._required = required
+        self._title, self._body, self._keys = title, body, f"{yes} · {no}"
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self._title, classes="title")
-            yield Static(self._prompt)
-            yield Input(id="reason", placeholder=self._placeholder)
-            yield Static("", classes="error")
+        with Vertical():
+            yield Static(Text(self._title), classes="title")
+            yield Static(Text(self._body))
+            yield Static(self._keys, classes="hint")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ReasonDialog(DivertModal):
+    """Asks for a reason in words; Enter records it, Escape cancels (returns None)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ReasonDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, prompt: str, value: str = "") -> None:
+        super().__init__()
+        self._title, self._prompt, self._value = title, prompt, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self._title), classes="title")
+            yield Static(Text(self._prompt))
+            yield Input(value=self._value, id="reason")
+            yield Static("Enter: record · Esc: cancel", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
 
     @on(Input.Submitted)
-    def _give(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
-        if self._required and not text:
-            self.query_one(".error", Static).update("Type something first, or Esc to cancel")
-            return
-        self.dismiss(text)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+        else:
+            self.notify("Type a reason first.", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
-class ConfirmDialog(DivertModal):
-    """y or Enter confirms; n or Esc does not."""
+class PickDialog(DivertModal):
+    """Pick one of a list with the arrows (or its number) and Enter; Escape cancels."""
 
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = DIALOG_CSS.format(name="PickDialog")
     BINDINGS = [
-        Binding("y,enter", "dismiss(True)", "Yes"),
-        Binding("n,escape", "dismiss(False)", "No"),
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        *(Binding(str(n), f"pick({n})", f"Pick {n}", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, choices: list[tuple[str, str]], hint: str = "") -> None:
         super().__init__()
-        self._title = title
-        self._body = body
+        self._title, self._choices, self._hint = title, choices, hint
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self._title, classes="title")
-            yield Static(self._body)
-            yield Static("y / Enter: yes    n / Esc: no", classes="muted")
+        with Vertical():
+            yield Static(Text(self._title), classes="title")
+            options = [
+                Option(Text(f"{n}  {label}" if n < 10 else f"   {label}"), id=key)
+                for n, (key, label) in enumerate(self._choices, start=1)
+            ]
+            yield OptionList(*options)
+            yield Static(self._hint or "↑↓ and Enter, or a number · Esc: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_id)
+
+    def action_pick(self, number: int) -> None:
+        if number <= len(self._choices):
+            self.dismiss(self._choices[number - 1][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

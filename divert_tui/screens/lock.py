@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Input, Static
 
-from divert_tui.core.services import staff
 from divert_tui.screens.base import DivertModal
 
 
@@ -46,6 +45,8 @@ class LockScreen(DivertModal):
         self.run_worker(lambda: self._check(password), thread=True, exit_on_error=True)
 
     def _check(self, password: str) -> None:
+        from divert_tui.core.services import staff
+
         actor = self.app.actor
         assert actor is not None
         try:

@@ -9,7 +9,7 @@ from textual.containers import Center, Vertical
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from divert_tui.core.services import staff
+from divert_tui.config import display_url
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.core.vocab import Role
 from divert_tui.screens.base import DivertScreen
@@ -31,7 +31,7 @@ class LoginScreen(DivertScreen):
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="login-box"):
             yield Static("divert · log in", id="login-title")
-            yield Static(self.app.db.display_url, classes="muted")
+            yield Static(display_url(self.app.settings.database_url), classes="muted")
             yield Label("User name")
             yield Input(id="username", placeholder="e.g. j.smith")
             yield Label("Password")
@@ -54,10 +54,16 @@ class LoginScreen(DivertScreen):
             self._show_error("User name: type your user name")
             self.query_one("#username", Input).focus()
             return
-        self._show_error("Checking...")
-        self.run_worker(lambda: self._login(username, password), thread=True, exit_on_error=True)
+        self._show_error("Checking..." if self.app.opened else "Opening the database...")
+        self.app.when_open(
+            lambda: self.run_worker(
+                lambda: self._login(username, password), thread=True, exit_on_error=True
+            )
+        )
 
     def _login(self, username: str, password: str) -> None:
+        from divert_tui.core.services import staff
+
         try:
             actor = staff.authenticate(self.app.db, username, password)
         except staff.LoginError as error:
@@ -98,4 +104,15 @@ class DemoLoginScreen(DivertScreen):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         role = Role(event.option.id or Role.WORKER.value)
-        self.call_service(staff.demo_actor, self.app.db, role, then=self.app.logged_in)
+        if not self.app.opened:
+            self._show_error("Filling the demo database with synthetic people...")
+
+        def go() -> None:
+            from divert_tui.core.services import staff
+
+            self.call_service(staff.demo_actor, self.app.db, role, then=self.app.logged_in)
+
+        self.app.when_open(go)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#login-error", Static).update(message)

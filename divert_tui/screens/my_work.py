@@ -19,7 +19,7 @@ from divert_tui.widgets.paged_table import PagedTable, TablePage
 PAGE_SIZE = 50
 
 QUEUE_COLUMNS = [
-    ("flag", "First contact"),
+    ("flag", "1st call"),
     ("referred", "Referred"),
     ("reference", "Police ref"),
     ("name", "Name"),

@@ -199,7 +199,11 @@ class ReferralScreen(DivertScreen):
         if action == "withdraw":
             return detail.status not in _CLOSED
         if action == "assess":
-            return detail.status in (ReferralStatus.CONTACTING, ReferralStatus.ASSESSED)
+            return detail.eligible and detail.status in (
+                ReferralStatus.RECEIVED,
+                ReferralStatus.CONTACTING,
+                ReferralStatus.ASSESSED,
+            )
         return True
 
     # --- actions ------------------------------------------------------------------------

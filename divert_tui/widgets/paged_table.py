@@ -38,16 +38,17 @@ class PagedTable(Vertical):
     DEFAULT_CSS = """
     PagedTable { height: 1fr; }
     PagedTable DataTable { height: 1fr; }
+    PagedTable #pager-row { height: 1; }
     PagedTable #pager { height: 1; padding: 0 1; color: $text-muted; }
     PagedTable #filter { display: none; height: 3; }
     PagedTable.filtering #filter { display: block; }
     """
 
     BINDINGS = [
-        Binding("n,pagedown", "next_page", "Next page", key_display="n"),
-        Binding("p,pageup", "previous_page", "Prev page", key_display="p"),
+        Binding("n,pagedown", "next_page", "Next page", key_display="n", show=False),
+        Binding("p,pageup", "previous_page", "Prev page", key_display="p", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("r", "refresh_page", "Refresh"),
+        Binding("r", "refresh_page", "Refresh", show=False),
     ]
 
     class RowChosen(Message):

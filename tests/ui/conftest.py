@@ -18,7 +18,9 @@ TODAY = date(2026, 11, 27)
 PASSWORD = "correct horse battery"
 
 
-def add_referrals(db: Database, count: int, *, worker_id: int | None = None, force: str = "west_midlands") -> None:
+def add_referrals(
+    db: Database, count: int, *, worker_id: int | None = None, force: str = "west_midlands"
+) -> None:
     with db.write() as session:
         for n in range(count):
             person = Person(
@@ -48,8 +50,13 @@ def add_referrals(db: Database, count: int, *, worker_id: int | None = None, for
 @pytest.fixture
 def worker(db: Database) -> staff.StaffSummary:
     return staff.add_staff(
-        db, Actor.system("tests"), "alice", "worker", PASSWORD,
-        display_name="Alice Smith", forces=["west_midlands"],
+        db,
+        Actor.system("tests"),
+        "alice",
+        "worker",
+        PASSWORD,
+        display_name="Alice Smith",
+        forces=["west_midlands"],
     )
 
 

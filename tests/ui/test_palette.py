@@ -21,8 +21,12 @@ def test_search_by_reference_name_and_date_of_birth(db, worker) -> None:
     actor = Actor(worker.id, "alice", worker.role, frozenset({"west_midlands"}))
     assert [h.label for h in search.find(db, actor, "REF00003")] == ["Test003 Person (04/01/1990)"]
     assert len(search.find(db, actor, "person")) == 5  # staffordshire's three are not this worker's
-    assert [h.label for h in search.find(db, actor, "03/01/1990")] == ["Test002 Person (03/01/1990)"]
-    assert [h.label for h in search.find(db, actor, "person ref00004")] == ["Test004 Person (05/01/1990)"]
+    assert [h.label for h in search.find(db, actor, "03/01/1990")] == [
+        "Test002 Person (03/01/1990)"
+    ]
+    assert [h.label for h in search.find(db, actor, "person ref00004")] == [
+        "Test004 Person (05/01/1990)"
+    ]
     assert search.find(db, actor, "nobody") == []
 
 

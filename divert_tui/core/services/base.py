@@ -100,7 +100,7 @@ class Actor:
 
     @property
     def sees_all_forces(self) -> bool:
-        return self.role is Role.ADMIN or self.staff_id is None
+        return self.role is Role.ADMIN
 
     def can(self, permission: Permission) -> bool:
         if self.role is Role.TRAINER and not self.demo:

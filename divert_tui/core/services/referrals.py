@@ -249,22 +249,36 @@ def move_status(
     expected_version: int | None = None,
 ) -> int:
     """Any lifecycle move other than closing as non-compliant; returns the new version."""
-    if target == S.NON_COMPLIANT.value:
-        raise MoveRefused("use close as non-compliant, which also writes the intelligence log")
     with db.write() as session:
         referral = _load(session, actor, referral_id, Permission.WORK_REFERRALS)
         check_version(referral.version, expected_version, "referral")
-        scheme = schemes[referral.force_code]
-        facts = _facts(session, referral, actor, scheme, reason)
-        if target == S.INELIGIBLE.value:
-            facts["eligible"] = decide_for(session, referral, schemes).eligible
-        if target == S.RECEIVED.value:
-            raise MoveRefused("use the team lead override to set a bar aside")
-        previous = referral.status
-        _move(session, actor, referral, target, reason.strip(), facts)
-        detail = f"{previous}->{target}"
-        audit.record(session, actor, "referral.status", "referral", referral_id, detail)
+        move_within(session, actor, referral, target, schemes, reason=reason)
         return referral.version
+
+
+def move_within(
+    session: Session,
+    actor: Actor,
+    referral: Referral,
+    target: str,
+    schemes: Mapping[str, Scheme],
+    *,
+    reason: str = "",
+) -> None:
+    """A lifecycle move inside the caller's transaction (for use cases that change more
+    than the status, such as completing an assessment); checked, recorded and audited."""
+    if target == S.NON_COMPLIANT.value:
+        raise MoveRefused("use close as non-compliant, which also writes the intelligence log")
+    if target == S.RECEIVED.value:
+        raise MoveRefused("use the team lead override to set a bar aside")
+    facts = _facts(session, referral, actor, schemes[referral.force_code], reason)
+    if target == S.INELIGIBLE.value:
+        facts["eligible"] = decide_for(session, referral, schemes).eligible
+    previous = referral.status
+    _move(session, actor, referral, target, reason.strip(), facts)
+    audit.record(
+        session, actor, "referral.status", "referral", referral.id or 0, f"{previous}->{target}"
+    )
 
 
 def close_non_compliant(

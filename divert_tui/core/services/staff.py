@@ -8,6 +8,7 @@ lift it.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -183,14 +184,16 @@ def authenticate(db: Database, username: str, password: str) -> Actor:
     failure: str | None = None
     with db.write() as session:
         staff = session.exec(select(Staff).where(Staff.username == name)).first()
+        # Always one hash check, known name or not, so the time taken gives nothing away.
+        password_ok = _check_password(staff, password)
         now = utcnow()
         if staff is not None and staff.locked_until and staff.locked_until > now:
-            minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
+            minutes = max(1, math.ceil((staff.locked_until - now).total_seconds() / 60))
             failure = (
                 f"this account is locked after {MAX_FAILED_LOGINS} failed logins; "
                 f"try again in {minutes} minute{'s' if minutes != 1 else ''} or ask an admin"
             )
-        elif staff is None or not staff.active or not _check_password(staff, password):
+        elif not (password_ok and staff is not None and staff.active):
             failure = "wrong user name or password"
             if staff is not None:
                 # Counted in this transaction, which commits: the refusal is raised after it.

@@ -1,0 +1,208 @@
+"""The summary step: needs with their reasons and what was done, concerns, the allocation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from divert_tui.core.rules.allocation import PATH_LABELS
+from divert_tui.core.services import assessment_outcome as outcome
+from divert_tui.core.services import directory
+from divert_tui.core.services.assessment_outcome import Summary
+from divert_tui.core.services.directory import ServiceEntry
+from divert_tui.core.vocab import AllocationPath
+from divert_tui.screens.dialogs import PickDialog, ReasonDialog
+
+ACTION_LABELS = {"advice": "advice given", "signposted": "signposted", "referred": "referred"}
+
+
+class SummaryPane(Vertical):
+    DEFAULT_CSS = """
+    SummaryPane { height: auto; padding: 0 1; }
+    SummaryPane > Static { height: auto; margin-bottom: 1; }
+    SummaryPane DataTable { height: auto; max-height: 14; margin-bottom: 1; }
+    SummaryPane #allocation { border: round $success; padding: 0 1; }
+    SummaryPane #warnings { color: $warning; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="warnings")
+        yield Static(Text("Needs (Enter on a need: what was done and which service)", style="bold"))
+        table: DataTable[str] = DataTable(cursor_type="row", id="needs")
+        table.add_columns("Need", "Level", "Why", "Done", "Service", "Referral")
+        yield table
+        yield Static(id="concerns")
+        yield Static(id="allocation")
+
+    def show(self, summary: Summary) -> None:
+        warnings = Text()
+        if summary.unfinished:
+            names = ", ".join(s.title for s in summary.unfinished)
+            warnings.append(f"Not finished (skip them on purpose or go back): {names}")
+        if summary.view.ended_early_reason:
+            warnings.append(f"\nThe call was ended early before: {summary.view.ended_early_reason}")
+        self.query_one("#warnings", Static).update(warnings)
+        table = self.query_one("#needs", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for need in summary.needs:
+            table.add_row(
+                need.label,
+                need.level,
+                need.reason,
+                ACTION_LABELS.get(need.action or "", "to do"),
+                need.service_name,
+                "" if need.status == "none" else need.status.replace("_", " "),
+                key=str(need.id),
+            )
+        if not summary.needs:
+            table.add_row("No needs found", "", "", "", "", "", key="-none-")
+        if summary.needs:
+            table.move_cursor(row=min(row, len(summary.needs) - 1))
+        concerns = Text()
+        if summary.concerns:
+            concerns.append("Safeguarding concerns\n", style="bold")
+        for c in summary.concerns:
+            state = "closed" if c.closed_at else f"follow up by {c.follow_up_due:%d %b %Y}"
+            concerns.append(f"⚑ {c.type.replace('_', ' ')}: ", style="bold red")
+            concerns.append(f"{c.detail.splitlines()[0]} ({state})\n")
+        self.query_one("#concerns", Static).update(concerns)
+        self.query_one("#allocation", Static).update(self._allocation(summary))
+
+    def _allocation(self, summary: Summary) -> Text:
+        s = summary.suggestion
+        text = Text()
+        text.append(f"Suggested: {s.label}\n", style="bold")
+        for reason in s.reasons:
+            text.append(f"  • {reason}\n")
+        for note in s.notes:
+            text.append(f"  ({note})\n", style="dim")
+        if summary.chosen:
+            chosen = PATH_LABELS[AllocationPath(summary.chosen)]
+            text.append(f"\nAllocated: {chosen}", style="bold green")
+            if summary.override_reason:
+                text.append(f" (instead of the suggestion: {summary.override_reason})")
+            text.append(f"\nReferral status: {summary.view.referral_status}")
+        else:
+            text.append(
+                "\nCtrl+Y: accept the suggestion · Ctrl+O: choose otherwise (with a reason)"
+            )
+        return text
+
+    def focus_needs(self) -> None:
+        self.query_one("#needs", DataTable).focus()
+
+
+class SummaryActions:
+    """The summary's keys, mixed into the call screen: needs, onward referrals, allocation."""
+
+    app: Any
+    view: Any
+    autosaver: Any
+    summary: Summary | None = None
+    if TYPE_CHECKING:
+        _call: Any
+        notify: Any
+        query: Any
+
+    def load_summary(self) -> None:
+        self._call(outcome.summary, self.app.schemes, then=self._show_summary)
+
+    def _show_summary(self, summary: Summary) -> None:
+        self.summary = summary
+        self.view = summary.view
+        panes = self.query(SummaryPane)  # type: ignore[attr-defined]
+        if panes:
+            panes.first().show(summary)
+            panes.first().focus_needs()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id != "needs" or self.summary is None:
+            return
+        key = event.row_key.value
+        need = next((n for n in self.summary.needs if str(n.id) == key), None)
+        if need is None:
+            return
+        choices = [
+            ("advice", "Advice given (no service)"),
+            ("signposted", "Signposted to a service"),
+            ("referred", "Referred to a service (tracked)"),
+        ]
+
+        def action_chosen(action: str | None) -> None:
+            if not action:
+                return
+            if action == "advice":
+                self._call(outcome.set_need_action, need.id, "advice", then=self._need_saved)
+                return
+            self._pick_service(need.id, need.domain, action)
+
+        self.app.push_screen(PickDialog(f"{need.label}: what was done?", choices), action_chosen)
+
+    def _pick_service(self, need_id: int, domain: str, action: str) -> None:
+        force = self.summary.view.force_code if self.summary else ""
+
+        def listed(services: list[ServiceEntry]) -> None:
+            if not services:
+                self.notify("No service in the directory for this need: ask an admin to add one.")
+                return
+            choices = [(str(s.id), s.label) for s in services]
+
+            def chosen(service_id: str | None) -> None:
+                if service_id:
+                    self._call(
+                        outcome.set_need_action,
+                        need_id,
+                        action,
+                        service_id=int(service_id),
+                        then=self._need_saved,
+                    )
+
+            self.app.push_screen(PickDialog("Which service?", choices), chosen)
+
+        app = self.app
+        self.autosaver.submit(
+            directory.list_services, app.db, app.require_actor(), force, domain, then=listed
+        )
+
+    def _need_saved(self, _: object) -> None:
+        self.load_summary()
+
+    def action_accept(self) -> None:
+        if self.summary is None:
+            return
+        self._allocate(self.summary.suggestion.path.value, "")
+
+    def action_choose_otherwise(self) -> None:
+        if self.summary is None:
+            return
+        suggested = self.summary.suggestion.path
+        choices = [(p.value, PATH_LABELS[p]) for p in AllocationPath if p != suggested]
+
+        def picked(path: str | None) -> None:
+            if not path:
+                return
+
+            def reason_given(reason: str | None) -> None:
+                if reason:
+                    self._allocate(path, reason)
+
+            prompt = f"Why {PATH_LABELS[AllocationPath(path)]} and not the suggested {PATH_LABELS[suggested]}?"
+            self.app.push_screen(
+                ReasonDialog("Reason for choosing otherwise", prompt), reason_given
+            )
+
+        self.app.push_screen(PickDialog("Allocate to", choices), picked)
+
+    def _allocate(self, path: str, reason: str) -> None:
+        def done(_: object) -> None:
+            self.notify(
+                f"Allocated: {PATH_LABELS[AllocationPath(path)]}. The referral is allocated."
+            )
+            self.load_summary()
+
+        self._call(outcome.allocate, path, self.app.schemes, override_reason=reason, then=done)
