@@ -85,11 +85,15 @@ def main(ctx: click.Context, db_url: str | None, demo: bool) -> None:
 def run_app(db_url: str | None, demo: bool) -> None:
     """Open the app at once; the database opens in the background while the first screen shows."""
     from divert_tui.app import DivertApp
-    from divert_tui.config import load_settings
+    from divert_tui.config import check_database_url, load_settings
+    from divert_tui.core.schemes import load_schemes
     from divert_tui.logs import setup_logging
 
     settings = load_settings(None if demo else db_url)
     log_path = setup_logging(settings.log_dir)
+    # What can be checked without the database is checked before the screen opens.
+    check_database_url(db_url if demo and db_url else settings.database_url)
+    load_schemes(settings.schemes_dir)
     if demo:
         app = DivertApp(
             partial(_open_demo, db_url, settings), settings, demo=True, log_path=log_path

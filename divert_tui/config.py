@@ -42,6 +42,18 @@ def display_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+):.*@", r"\1:***@", url)
 
 
+_URL_SHAPE = re.compile(r"^(sqlite|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
+
+
+def check_database_url(url: str) -> None:
+    """Refuse a URL that is plainly not one for SQLite or PostgreSQL, before anything opens."""
+    if not _URL_SHAPE.match(url):
+        raise ConfigError(
+            f"{display_url(url)!r} is not a database URL: use sqlite:///PATH or "
+            "postgresql+psycopg://USER:PASSWORD@HOST:PORT/NAME"
+        )
+
+
 def config_path() -> Path:
     override = os.environ.get(ENV_CONFIG)
     return (

@@ -36,6 +36,36 @@ class ServiceCaller:
 
         self.app.run_worker(job, thread=True, exit_on_error=True, group="service")
 
+    def log_call(
+        self,
+        referral_id: int,
+        who: str,
+        then: Callable[[Any], None],
+        *,
+        expected_version: int | None = None,
+    ) -> None:
+        """Ask for a call's outcome (and a note) and record it: a number key and Enter."""
+        from divert_tui.core.services import referrals
+        from divert_tui.screens.dialogs import ContactAttemptDialog
+
+        def save(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            outcome, note = result
+            self.call_service(
+                referrals.log_contact_attempt,
+                self.app.db,
+                self.app.require_actor(),
+                referral_id,
+                outcome,
+                self.app.schemes,
+                note=note,
+                expected_version=expected_version,
+                then=then,
+            )
+
+        self.app.push_screen(ContactAttemptDialog(who), save)
+
     async def _dispatch_message(self, message: Message) -> None:
         # A failing handler becomes a message on screen; the screen keeps working.
         try:

@@ -12,7 +12,6 @@ from textual.widgets import Footer
 from divert_tui.core.services import queue, referrals
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
-from divert_tui.screens.dialogs import ContactAttemptDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import PagedTable, TablePage
 
@@ -118,29 +117,18 @@ class MyWorkScreen(DivertScreen):
         table = self.query_one(PagedTable).table
         who = str(table.get_row_at(table.cursor_row)[3])
 
-        def save(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            outcome, note = result
-            self.call_service(
-                referrals.log_contact_attempt,
-                self.app.db,
-                self.app.require_actor(),
-                referral_id,
-                outcome,
-                self.app.schemes,
-                note=note,
-                then=lambda logged: self._changed(
-                    "Call logged"
-                    + (
-                        f". Contact policy met: {logged.verdict.reason}; open it (Enter) to close."
-                        if logged.verdict.propose_non_compliant
-                        else ""
-                    )
-                ),
-            )
-
-        self.app.push_screen(ContactAttemptDialog(who), save)
+        self.log_call(
+            referral_id,
+            who,
+            lambda logged: self._changed(
+                "Call logged"
+                + (
+                    f". Contact policy met: {logged.verdict.reason}; open it (Enter) to close."
+                    if logged.verdict.propose_non_compliant
+                    else ""
+                )
+            ),
+        )
 
     def action_new_referral(self) -> None:
         from divert_tui.screens.new_referral import NewReferralScreen

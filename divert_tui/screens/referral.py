@@ -18,7 +18,7 @@ from divert_tui.core.vocab import (
 )
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
-from divert_tui.screens.dialogs import ConfirmDialog, ContactAttemptDialog, ReasonDialog
+from divert_tui.screens.dialogs import ConfirmDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
 
 FIRST_CONTACT = {
@@ -234,23 +234,7 @@ class ReferralScreen(DivertScreen):
         )
 
     def action_log_attempt(self) -> None:
-        def save(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            outcome, note = result
-            self.call_service(
-                referrals.log_contact_attempt,
-                self.app.db,
-                self.app.require_actor(),
-                self.referral_id,
-                outcome,
-                self.app.schemes,
-                note=note,
-                expected_version=self._version(),
-                then=self._logged,
-            )
-
-        self.app.push_screen(ContactAttemptDialog(self._who()), save)
+        self.log_call(self.referral_id, self._who(), self._logged, expected_version=self._version())
 
     def _logged(self, logged: referrals.ContactLogged) -> None:
         if logged.verdict.propose_non_compliant:

@@ -82,3 +82,9 @@ async def log_in(pilot, username: str = "alice", password: str = PASSWORD) -> No
     await pilot.press("enter")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let workers (database calls) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

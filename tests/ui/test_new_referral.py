@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from divert_tui.core.models import Person, Referral
 from divert_tui.screens.new_referral import NewReferralScreen
 from divert_tui.screens.referral import ReferralScreen
-from tests.ui.conftest import log_in
+from tests.ui.conftest import log_in, settle
 
 VALUES = {
     "police_reference": "WMP/2026/777001",
@@ -22,11 +22,6 @@ VALUES = {
     "postcode": "b15 2tt",
     "substances": "weed; coke",
 }
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_bad_fields_are_named_and_nothing_is_saved_until_fixed(db, worker, make_app) -> None:

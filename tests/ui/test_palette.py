@@ -7,12 +7,7 @@ from textual.command import CommandPalette
 from divert_tui.core.services import search
 from divert_tui.core.services.base import Actor
 from divert_tui.screens.referral import ReferralScreen
-from tests.ui.conftest import add_referrals, log_in
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.ui.conftest import add_referrals, log_in, settle
 
 
 def test_search_by_reference_name_and_date_of_birth(db, worker) -> None:

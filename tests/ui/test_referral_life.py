@@ -17,18 +17,13 @@ from divert_tui.core.services.base import Actor
 from divert_tui.screens.dialogs import ConfirmDialog, ContactAttemptDialog
 from divert_tui.screens.referral import ReferralScreen
 from tests.services.referral_helpers import row, write_feed
-from tests.ui.conftest import log_in
+from tests.ui.conftest import log_in, settle
 
 CALL_DAYS = [
     datetime(2026, 3, 4, 10, tzinfo=UTC),
     datetime(2026, 3, 9, 15, tzinfo=UTC),
     datetime(2026, 3, 16, 11, tzinfo=UTC),
 ]
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _text(screen, selector: str) -> str:  # type: ignore[no-untyped-def]

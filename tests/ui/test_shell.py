@@ -6,18 +6,14 @@ from time import monotonic
 
 from textual.widgets import DataTable, Input, Static
 
-from divert_tui.core.services import queue
+from divert_tui.core.services import queue, staff
+from divert_tui.core.services.base import Actor
 from divert_tui.screens.help import HelpScreen
 from divert_tui.screens.lock import LockScreen
 from divert_tui.screens.login import LoginScreen
 from divert_tui.screens.my_work import MyWorkScreen
 from divert_tui.widgets.app_header import AppHeader
-from tests.ui.conftest import PASSWORD, add_referrals, log_in
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+from tests.ui.conftest import PASSWORD, add_referrals, log_in, settle
 
 
 async def test_login_shows_the_workers_queue(db, worker, make_app) -> None:
@@ -111,6 +107,40 @@ async def test_f1_lists_every_binding_of_each_screen(db, worker, make_app) -> No
             await pilot.press("escape")
             await pilot.pause()
             assert app.screen is screen
+
+
+async def test_f1_lists_the_bindings_of_every_area_and_the_referral_screen(db, make_app) -> None:
+    staff.add_staff(db, Actor.system("tests"), "root.admin", "admin", PASSWORD)
+    add_referrals(db, 1)
+    app = make_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await log_in(pilot, "root.admin")
+        screens = []
+        for key in ("f2", "f3", "f4", "f5", "f6", "enter"):
+            if key == "enter":
+                await pilot.press("f2")
+                await settle(pilot)
+            await pilot.press(key)
+            await settle(pilot)
+            screen = app.screen
+            screens.append(type(screen).__name__)
+            expected = {
+                active.binding.description
+                for active in screen.active_bindings.values()
+                if active.binding.description
+            }
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen), type(screen).__name__
+            table = app.screen.query_one(DataTable)
+            listed = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+            assert expected <= listed, (type(screen).__name__, expected - listed)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert screens == [
+            "MyWorkScreen", "CaseloadScreen", "CoursesScreen", "ReportsScreen", "AdminScreen",
+            "ReferralScreen",
+        ]  # fmt: skip
 
 
 async def test_idle_lock_keeps_the_screen_and_asks_for_the_password(db, worker, make_app) -> None:
