@@ -145,6 +145,7 @@ class QuestionForm(Widget, can_focus=True):
         self.interrupting: FlagRule | None = None
         self.result: ScoreResult | None = None
         self._notice = ""
+        self._binding_states: tuple[bool, bool, bool] | None = None
 
     @property
     def instrument(self) -> Instrument:
@@ -202,7 +203,11 @@ class QuestionForm(Widget, can_focus=True):
             self.query_one("#qf-input", Input).focus()
         elif self.has_focus_within or self.screen.focused is None:
             self.focus()
-        self.refresh_bindings()
+        # Rebuilding the footer is the dearest part of a keystroke: only when a key's state changes.
+        states = (self.interrupting is not None, step is not None, free)
+        if states != self._binding_states:
+            self._binding_states = states
+            self.refresh_bindings()
 
     def _show_step(self, step: Step) -> None:
         number, count = self.session.position
