@@ -26,13 +26,20 @@ async def open_call(pilot, referral_id: int) -> AssessmentScreen:
     return screen
 
 
+def step_states(pilot) -> dict[str, str]:
+    return {s.id: s.state for s in pilot.app.screen.view.steps}
+
+
 async def common_middle(pilot) -> None:
     """Mixing and advice (tick the first item of each), then the quiet modules to safeguarding."""
     assert d.step_of(pilot.app) == "mixing"
     await d.press(pilot, ["space", "ctrl+down"])
     assert d.step_of(pilot.app) == "advice"
+    assert step_states(pilot)["mixing"] == "done"  # the step left is done, not the one entered
+    assert step_states(pilot)["advice"] == "not_started"
     await d.press(pilot, ["space", "ctrl+down"])
     assert d.step_of(pilot.app) == "gambling"
+    assert step_states(pilot)["advice"] == "done"
     await d.press(pilot, d.PGSI_NONE)
     assert d.step_of(pilot.app) == "mental_health"
     await d.press(pilot, d.PHQ2_GAD2_NONE)

@@ -325,7 +325,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
 
     # --- moving between steps and forms ------------------------------------------------
 
-    def go_to(self, step: str, mark: str | None = None) -> None:
+    def go_to(self, step: str) -> None:
         if self.view is None:
             return
         refused = flow.blocked(step, self.view.facts)
@@ -338,7 +338,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             self.view = view
             self.call_later(self.show_step, step)
 
-        self._call(svc.go_to_step, step, mark=mark, then=arrived)
+        self._call(svc.go_to_step, step, then=arrived)
 
     def action_steps(self) -> None:
         self.query_one("#step-list", OptionList).focus()
@@ -351,9 +351,12 @@ class AssessmentScreen(SummaryActions, DivertScreen):
 
     def action_next_step(self) -> None:
         following = flow.next_step(self.step)
-        mark = "done" if self.step in flow.MARKED_STEPS else None
-        if following is not None:
-            self.go_to(following, mark)
+        if following is None:
+            return
+        if self.step in flow.MARKED_STEPS and self.view is not None:
+            # The step being left (mixing risks, advice) is done when the worker moves on.
+            self._call(svc.go_to_step, self.step, mark="done", then=self._saved)
+        self.go_to(following)
 
     def action_previous_step(self) -> None:
         previous = flow.previous_step(self.step)
