@@ -8,6 +8,7 @@ from divert_tui.core.models import (
     AdviceGiven,
     Allocation,
     InstrumentResponse,
+    Need,
     Referral,
     SafeguardingConcern,
     SubstanceUse,
@@ -123,8 +124,15 @@ async def test_cocaine_with_alcohol_and_sds_6_goes_one_to_one(db, make_app, work
         await common_end(pilot)
         summary = screen.summary
         assert "SDS 6 for cocaine, cut-off 3: possible dependence" in summary.suggestion.reasons
+        # The first need (drug treatment): referred (3) to the first service listed (1).
+        await d.press(pilot, ["enter", "3", "1"])
         await d.press(pilot, ["ctrl+y"])
     with db.read() as session:
+        needs = {n.domain: n for n in session.exec(select(Need))}
+        assert needs["drug_treatment"].action == "referred"
+        assert needs["drug_treatment"].service_id is not None
+        assert needs["drug_treatment"].status == "made"
+        assert needs["alcohol"].action is None
         assert session.get(Referral, rid).status == "allocated"
         allocation = session.exec(select(Allocation)).one()
         assert (allocation.suggested, allocation.chosen) == ("one_to_one", "one_to_one")

@@ -33,7 +33,7 @@ class SummaryPane(Vertical):
         yield Static(id="warnings")
         yield Static(Text("Needs (Enter on a need: what was done and which service)", style="bold"))
         table: DataTable[str] = DataTable(cursor_type="row", id="needs")
-        table.add_columns("Need", "Level", "Why", "Done", "Service", "Referral")
+        table.add_columns("Need", "Level", "Done", "Service", "Referral", "Why")
         yield table
         yield Static(id="concerns")
         yield Static(id="allocation")
@@ -53,10 +53,10 @@ class SummaryPane(Vertical):
             table.add_row(
                 need.label,
                 need.level,
-                need.reason,
                 ACTION_LABELS.get(need.action or "", "to do"),
                 need.service_name,
                 "" if need.status == "none" else need.status.replace("_", " "),
+                need.reason,
                 key=str(need.id),
             )
         if not summary.needs:
@@ -137,7 +137,7 @@ class SummaryActions:
             if not action:
                 return
             if action == "advice":
-                self._call(outcome.set_need_action, need.id, "advice", then=self._need_saved)
+                self._set_need(need.id, "advice", None)
                 return
             self._pick_service(need.id, need.domain, action)
 
@@ -154,19 +154,26 @@ class SummaryActions:
 
             def chosen(service_id: str | None) -> None:
                 if service_id:
-                    self._call(
-                        outcome.set_need_action,
-                        need_id,
-                        action,
-                        service_id=int(service_id),
-                        then=self._need_saved,
-                    )
+                    self._set_need(need_id, action, int(service_id))
 
             self.app.push_screen(PickDialog("Which service?", choices), chosen)
 
         app = self.app
         self.autosaver.submit(
             directory.list_services, app.db, app.require_actor(), force, domain, then=listed
+        )
+
+    def _set_need(self, need_id: int, action: str, service_id: int | None) -> None:
+        """Needs are addressed by their own id, not the assessment's (so not through _call)."""
+        app = self.app
+        self.autosaver.submit(
+            outcome.set_need_action,
+            app.db,
+            app.require_actor(),
+            need_id,
+            action,
+            service_id=service_id,
+            then=self._need_saved,
         )
 
     def _need_saved(self, _: object) -> None:
