@@ -19,7 +19,10 @@ STATUS_CYCLE: list[str | None] = [None, *[s.value for s in ReferralStatus]]
 
 class CaseloadScreen(DivertScreen):
     AREA = "Caseload"
-    BINDINGS = [Binding("s", "next_status", "Status filter")]
+    BINDINGS = [
+        Binding("s", "next_status", "Status filter"),
+        Binding("g", "safeguarding", "Safeguarding follow-ups"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,6 +65,11 @@ class CaseloadScreen(DivertScreen):
         self.status = STATUS_CYCLE[(index + 1) % len(STATUS_CYCLE)]
         self.notify(f"Showing {self.status.replace('_', ' ') if self.status else 'all'} referrals")
         self.query_one(PagedTable).load(0)
+
+    def action_safeguarding(self) -> None:
+        from divert_tui.screens.safeguarding import SafeguardingScreen
+
+        self.app.push_screen(SafeguardingScreen())
 
     @on(PagedTable.RowChosen)
     def _open(self, event: PagedTable.RowChosen) -> None:
