@@ -39,6 +39,7 @@ class LazyGroup(click.Group):
         "demo-data": "divert_tui.commands.demo:demo_data",
         "import": "divert_tui.commands.intake:import_",
         "intel-export": "divert_tui.commands.intake:intel_export",
+        "services": "divert_tui.commands.admin:services_group",
         "staff": "divert_tui.commands.admin:staff_group",
     }
 

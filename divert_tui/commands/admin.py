@@ -122,3 +122,75 @@ def audit_verify(db_url: str | None) -> None:
         click.echo(f"audit trail intact: {report.events_checked} events checked")
         return
     fail(f"audit trail broken at event {report.first_broken_id}: {report.problem}")
+
+
+@click.group("services")
+def services_group() -> None:
+    """The local service directory that workers signpost and refer to."""
+
+
+@services_group.command("list")
+@click.option(
+    "--force", "force_code", required=True, metavar="CODE", help="Force area, e.g. west_midlands."
+)
+@click.option("--domain", default=None, help="Only one need domain, e.g. housing or debt.")
+@db_option
+@cli_errors
+def services_list(force_code: str, domain: str | None, db_url: str | None) -> None:
+    """List the active services of a force area (placeholders are marked for filling in)."""
+    from divert_tui.core.services import directory
+
+    _, opened = open_for_cli(db_url)
+    for entry in directory.list_services(
+        opened.db, Actor.system("services-list"), force_code, domain
+    ):
+        mark = "PLACEHOLDER" if entry.placeholder else ""
+        click.echo(f"{entry.id}\t{entry.domain}\t{entry.name}\t{entry.contact}\t{mark}".rstrip())
+
+
+@services_group.command("set")
+@click.argument("service_id", type=int)
+@click.option("--name", default=None, help="The service's name.")
+@click.option("--contact", default=None, help="Phone, website or address workers give out.")
+@click.option("--notes", default=None, help="Anything workers should know (hours, criteria).")
+@click.option("--active/--inactive", default=None, help="Offer it to workers or not.")
+@db_option
+@cli_errors
+def services_set(
+    service_id: int,
+    name: str | None,
+    contact: str | None,
+    notes: str | None,
+    active: bool | None,
+    db_url: str | None,
+) -> None:
+    """Fill in or correct an entry; a placeholder given a name and contact becomes real."""
+    from divert_tui.core.services import directory
+
+    _, opened = open_for_cli(db_url)
+    entry = directory.update_service(
+        opened.db, Actor.system("services-set"), service_id,
+        name=name, contact=contact, notes=notes, active=active,
+    )  # fmt: skip
+    click.echo(f"updated {entry.id}: {entry.label}")
+
+
+@services_group.command("add")
+@click.option("--force", "force_code", required=True, metavar="CODE", help="Force area.")
+@click.option("--domain", required=True, help="Need domain, e.g. housing, debt, mental_health.")
+@click.option("--name", required=True, help="The service's name.")
+@click.option("--contact", default="", help="Phone, website or address workers give out.")
+@click.option("--notes", default="", help="Anything workers should know.")
+@db_option
+@cli_errors
+def services_add(
+    force_code: str, domain: str, name: str, contact: str, notes: str, db_url: str | None
+) -> None:
+    """Add a local service the shipped directory does not have."""
+    from divert_tui.core.services import directory
+
+    _, opened = open_for_cli(db_url)
+    entry = directory.add_service(
+        opened.db, Actor.system("services-add"), force_code, domain, name, contact, notes
+    )
+    click.echo(f"added {entry.id}: {entry.label}")
