@@ -84,6 +84,11 @@ def _eligibility_text(detail: referral_view.ReferralDetail) -> Text:
             f"{m.first_name} {m.last_name}, born {fmt.uk_date(m.date_of_birth)}, "
             "may be this person. m: same person · M: not the same"
         )
+    for concern in detail.open_concerns:
+        text.append("\nSAFEGUARDING: ", style="bold red")
+        text.append(f"{fmt.label(concern.type)}: {concern.summary}")
+        if concern.follow_up_due:
+            text.append(f" (follow up by {fmt.uk_date(concern.follow_up_due)})")
     if detail.contact.propose_non_compliant and detail.status in (
         ReferralStatus.RECEIVED,
         ReferralStatus.CONTACTING,

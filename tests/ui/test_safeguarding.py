@@ -83,3 +83,16 @@ async def test_team_lead_closes_a_concern_by_keyboard(db, make_app) -> None:
         concern = session.get(SafeguardingConcern, concern_id)
         assert concern.closed_at is not None
         assert "Marac referral sent to IDVA" in concern.detail
+
+
+async def test_the_referral_screen_shows_its_open_concerns(db, worker, make_app) -> None:
+    add_referrals(db, 1, worker_id=worker.id)
+    _raise(db, "REF00000", "children", date(2026, 12, 1))
+    app = make_app()
+    async with app.run_test(size=(150, 44)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = str(app.screen.query_one("#eligibility").render())
+        assert "SAFEGUARDING: children: children concern (follow up by 01/12/2026)" in panel

@@ -13,7 +13,15 @@ from sqlmodel import Session, col, select
 
 from divert_tui.core import feed_fields
 from divert_tui.core.database import Database
-from divert_tui.core.models import ContactAttempt, IntelligenceLog, Note, Person, Referral, Staff
+from divert_tui.core.models import (
+    ContactAttempt,
+    IntelligenceLog,
+    Note,
+    Person,
+    Referral,
+    SafeguardingConcern,
+    Staff,
+)
 from divert_tui.core.models import StatusChange as StatusRow
 from divert_tui.core.rules import contact
 from divert_tui.core.rules.calendar import first_contact_state
@@ -86,6 +94,29 @@ class ReferralDetail:
     earlier: tuple[EarlierReferral, ...]
     timeline: tuple[TimelineEntry, ...]
     contact: contact.ContactVerdict
+    open_concerns: tuple[OpenConcern, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenConcern:
+    type: str
+    summary: str
+    follow_up_due: date | None
+
+
+def open_concerns(session: Session, referral_id: int) -> list[OpenConcern]:
+    """The referral's safeguarding concerns still open, soonest follow-up first."""
+    rows = session.exec(
+        select(SafeguardingConcern)
+        .where(
+            SafeguardingConcern.referral_id == referral_id,
+            col(SafeguardingConcern.closed_at).is_(None),
+        )
+        .order_by(col(SafeguardingConcern.follow_up_due))
+    ).all()
+    return [
+        OpenConcern(r.type, (r.detail.splitlines() or [""])[0], r.follow_up_due) for r in rows
+    ]
 
 
 def _uk(moment: datetime) -> datetime:
@@ -263,6 +294,7 @@ def open_referral(
             earlier=tuple(earlier_referrals(session, referral.person_id, referral_id)),
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
+            open_concerns=tuple(open_concerns(session, referral_id)),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail
