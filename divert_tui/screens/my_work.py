@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer
 
 from divert_tui.core.services import queue, referrals
+from divert_tui.core.services.paging import Page
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
@@ -29,7 +30,7 @@ QUEUE_COLUMNS = [
 ]
 
 
-def queue_page(result: queue.Page, today: date) -> TablePage:
+def queue_page(result: Page[queue.QueueRow], today: date) -> TablePage:
     return TablePage(
         rows=[
             (

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from divert_tui.core.database import Database
 from divert_tui.core.models import Booking, CourseGroup, CourseSession, Staff, utcnow
 from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.paging import Page, clamp_page
 from divert_tui.core.vocab import BookingStatus
 
 
@@ -29,21 +30,9 @@ class SessionRow:
         return max(0, self.capacity - self.booked)
 
 
-@dataclass(frozen=True)
-class SessionPage:
-    rows: list[SessionRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def upcoming_sessions(
     db: Database, actor: Actor, *, page: int = 0, page_size: int = 50, now: datetime | None = None
-) -> SessionPage:
+) -> Page[SessionRow]:
     """Sessions from now on, soonest first, with how many places are taken."""
     require(actor, Permission.VIEW_REFERRALS)
     now = now or utcnow()
@@ -59,7 +48,7 @@ def upcoming_sessions(
     condition = col(CourseSession.starts_at) >= now
     with db.read() as session:
         total = session.exec(select(func.count()).select_from(CourseSession).where(condition)).one()
-        page = max(0, min(page, max(0, -(-total // page_size) - 1)))
+        page = clamp_page(page, total, page_size)
         rows = session.exec(
             select(
                 CourseSession.id,
@@ -77,7 +66,7 @@ def upcoming_sessions(
             .offset(page * page_size)
             .limit(page_size)
         ).all()
-    return SessionPage(
+    return Page(
         [SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0) for r in rows],
         total,
         page,

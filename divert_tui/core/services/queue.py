@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from divert_tui.core.database import Database
 from divert_tui.core.models import ContactAttempt, Person, Referral, Staff
 from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.paging import Page, clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
 
 UNCLAIMED_STATUSES = (ReferralStatus.RECEIVED.value, ReferralStatus.CONTACTING.value)
@@ -46,18 +47,6 @@ class QueueRow:
         return ""
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[QueueRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
 def _scope(actor: Actor) -> Any:
     open_values = [s.value for s in OPEN_STATUSES]
     mine = and_(
@@ -80,7 +69,7 @@ def _caseload_scope(actor: Actor, status: str | None) -> Any:
 
 def my_work(
     db: Database, actor: Actor, *, page: int = 0, page_size: int = 50, search: str = ""
-) -> Page:
+) -> Page[QueueRow]:
     """One page of the actor's queue: their own open referrals first, then the unclaimed."""
     require(actor, Permission.VIEW_REFERRALS)
     return _page(db, actor, _scope(actor), page, page_size, search, mine_first=True)
@@ -94,7 +83,7 @@ def caseload(
     page_size: int = 50,
     search: str = "",
     status: str | None = None,
-) -> Page:
+) -> Page[QueueRow]:
     """One page of every referral in the actor's forces (a team lead's view), newest first."""
     require(actor, Permission.VIEW_CASELOADS)
     return _page(
@@ -111,7 +100,7 @@ def _page(
     search: str,
     *,
     mine_first: bool,
-) -> Page:
+) -> Page[QueueRow]:
     page = max(0, page)
     worker = aliased(Staff)
     order: list[Any] = [col(Referral.referred_at).desc(), col(Referral.id).desc()]
@@ -140,8 +129,7 @@ def _page(
             .join(Person, col(Person.id) == Referral.person_id)
             .where(condition)
         ).one()
-        last_page = max(0, -(-total // page_size) - 1)
-        page = min(page, last_page)
+        page = clamp_page(page, total, page_size)
         statement = (
             select(
                 Referral.id,

@@ -114,9 +114,7 @@ def open_concerns(session: Session, referral_id: int) -> list[OpenConcern]:
         )
         .order_by(col(SafeguardingConcern.follow_up_due))
     ).all()
-    return [
-        OpenConcern(r.type, (r.detail.splitlines() or [""])[0], r.follow_up_due) for r in rows
-    ]
+    return [OpenConcern(r.type, (r.detail.splitlines() or [""])[0], r.follow_up_due) for r in rows]
 
 
 def _uk(moment: datetime) -> datetime:

@@ -21,6 +21,7 @@ from divert_tui.core.services.base import (
     check_version,
     require,
 )
+from divert_tui.core.services.paging import Page, clamp_page
 
 
 @dataclass(frozen=True)
@@ -45,19 +46,9 @@ class ConcernListRow:
         return "due today" if self.follow_up_due == today else ""
 
 
-@dataclass(frozen=True)
-class ConcernPage:
-    rows: list[ConcernListRow]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
-def open_concerns(db: Database, actor: Actor, *, page: int = 0, page_size: int = 50) -> ConcernPage:
+def open_concerns(
+    db: Database, actor: Actor, *, page: int = 0, page_size: int = 50
+) -> Page[ConcernListRow]:
     """Open concerns of the actor's forces: follow-ups due soonest first, undated last."""
     require(actor, Permission.VIEW_CASELOADS)
     raiser = aliased(Staff)
@@ -71,7 +62,7 @@ def open_concerns(db: Database, actor: Actor, *, page: int = 0, page_size: int =
             .join(Referral, col(Referral.id) == SafeguardingConcern.referral_id)
             .where(condition)
         ).one()
-        page = max(0, min(page, max(0, -(-total // page_size) - 1)))
+        page = clamp_page(page, total, page_size)
         rows = session.exec(
             select(SafeguardingConcern, Referral.police_reference, Person.first_name,
                    Person.last_name, raiser.display_name)
@@ -87,7 +78,7 @@ def open_concerns(db: Database, actor: Actor, *, page: int = 0, page_size: int =
             .offset(page * page_size)
             .limit(page_size)
         ).all()  # fmt: skip
-        return ConcernPage(
+        return Page(
             [
                 ConcernListRow(
                     concern_id=c.id or 0,
