@@ -194,6 +194,18 @@ def _copy_substance_use(session: Session, assessment_id: int, row: InstrumentRes
     session.add(use)
 
 
+def _open_response(
+    session: Session, actor: Actor, assessment_id: int, instrument: str, subject: str
+) -> tuple[Assessment, Referral, flow.FormRef, InstrumentResponse]:
+    """The open assessment and the response row a form writes to, once the step is allowed."""
+    assessment, referral = load_pair(session, actor, assessment_id, W)
+    open_for_changes(assessment)
+    facts = facts_of(session, assessment, referral)
+    ref = _form_ref(facts, instrument, subject)
+    _check_step(facts, ref.step)
+    return assessment, referral, ref, _response_row(session, assessment_id, ref)
+
+
 def save_answer(
     db: Database,
     actor: Actor,
@@ -208,12 +220,9 @@ def save_answer(
 ) -> AssessmentView:
     """Commit one answer (or one context value such as ``context:substance``) at once."""
     with db.write() as session:
-        assessment, referral = load_pair(session, actor, assessment_id, W)
-        open_for_changes(assessment)
-        facts = facts_of(session, assessment, referral)
-        ref = _form_ref(facts, instrument, subject)
-        _check_step(facts, ref.step)
-        row = _response_row(session, assessment_id, ref)
+        assessment, referral, ref, row = _open_response(
+            session, actor, assessment_id, instrument, subject
+        )
         inst = load_instrument(row.instrument_id, row.instrument_version)
         answers = dict(row.answers or {})
         ctx = {**(row.context or {}), **dict(context or {}), **dict(ref.context)}
@@ -242,12 +251,7 @@ def mark_item(
 ) -> None:
     """Remember an item skipped to return to, so a resumed call still goes back to it."""
     with db.write() as session:
-        assessment, referral = load_pair(session, actor, assessment_id, W)
-        open_for_changes(assessment)
-        facts = facts_of(session, assessment, referral)
-        ref = _form_ref(facts, instrument, subject)
-        _check_step(facts, ref.step)
-        row = _response_row(session, assessment_id, ref)
+        _, _, _, row = _open_response(session, actor, assessment_id, instrument, subject)
         if item_id not in (row.marked or []):
             row.marked = [*(row.marked or []), item_id]
         row.updated_at = utcnow()
