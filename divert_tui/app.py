@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
 from divert_tui.config import Settings
@@ -214,12 +214,19 @@ class DivertApp(App[None]):
             if self.actor is None or self._locked:
                 return False
             if action == "area":
+                # Not from a dialog (the self-harm protocol, a confirmation): answer it first.
+                if isinstance(self.screen, ModalScreen):
+                    return False
                 return self.actor.can(AREA_PERMISSIONS[str(parameters[0])])
         return True
 
     def action_area(self, mode: str) -> None:
+        """Go to an area; pressed again inside it, back to the area's own list."""
         if self.current_mode != mode:
             self.switch_mode(mode)
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
 
     def action_practice(self) -> None:
         from divert_tui.screens.instruments import InstrumentsScreen

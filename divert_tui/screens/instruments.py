@@ -13,15 +13,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from divert_tui.forms import Instrument, list_instruments
+from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.question import QuestionForm
 
 
 class InstrumentsScreen(Screen):
     """A keyboard list of instruments; Enter runs the highlighted one in a QuestionForm."""
+
+    AREA = "Instruments · practice runs: nothing is saved"
 
     DEFAULT_CSS = """
     InstrumentsScreen #instrument-list { width: 44; border: round $primary; }
@@ -32,7 +35,7 @@ class InstrumentsScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "to_list", "Instrument list", id="instruments.list"),
+        Binding("escape", "to_list", "Back to the list / leave", id="instruments.list"),
         Binding("ctrl+r", "restart", "Start again", id="instruments.restart"),
     ]
 
@@ -42,7 +45,7 @@ class InstrumentsScreen(Screen):
         self.running: Instrument | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with Horizontal():
             yield OptionList(*self._options(), id="instrument-list")
             with VerticalScroll(id="instrument-run"):
@@ -63,8 +66,6 @@ class InstrumentsScreen(Screen):
         return options
 
     def on_mount(self) -> None:
-        self.title = "Instruments"
-        self.sub_title = "practice runs: nothing is saved"
         self.query_one("#instrument-list", OptionList).focus()
         self._info(None)
 
@@ -115,7 +116,12 @@ class InstrumentsScreen(Screen):
         self.query_one("#instrument-result", Static).update(text)
 
     def action_to_list(self) -> None:
-        self.query_one("#instrument-list", OptionList).focus()
+        """Escape goes back to the list; from the list, back to where the practice began."""
+        instrument_list = self.query_one("#instrument-list", OptionList)
+        if instrument_list.has_focus and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            instrument_list.focus()
 
     async def action_restart(self) -> None:
         if self.running is not None:

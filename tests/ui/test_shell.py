@@ -195,3 +195,31 @@ async def test_lock_key_locks_at_once(db, worker, make_app) -> None:
         await pilot.pause()
         assert isinstance(app.screen, LockScreen)
         assert isinstance(app.screen.focused, Input)
+
+
+async def test_an_area_key_brings_back_the_areas_list_but_not_from_a_dialog(
+    db, worker, make_app
+) -> None:
+    add_referrals(db, 1, worker_id=worker.id)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("enter")  # open the referral
+        await settle(pilot)
+        await pilot.press("l")  # the log-a-call dialog
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ContactAttemptDialog"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ReferralScreen"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, MyWorkScreen)
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("escape")  # from the instrument list: back where the practice began
+        await pilot.pause()
+        assert isinstance(app.screen, MyWorkScreen)
