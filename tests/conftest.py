@@ -100,3 +100,14 @@ def make_actor(
     return Actor(
         staff_id, f"test-{role.value}", role, frozenset(forces), f"Test {role.value}", demo
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark by folder so the slow parts can be run apart: ``-m ui``, ``-m "not ui"``,
+    ``-m faults``."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "ui" in parts:
+            item.add_marker(pytest.mark.ui)
+        if "faults" in parts:
+            item.add_marker(pytest.mark.faults)
