@@ -210,6 +210,30 @@ SUBSTANCES: dict[str, Substance] = {
             "C",
             ("benzos", "diazepam", "valium", "xanax", "alprazolam", "etizolam"),
         ),
+        Substance(
+            "ghb",
+            "GHB/GBL",
+            "B",
+            ("gbl", "g", "gina", "liquid ecstasy", "ghb/gbl", "gamma hydroxybutyrate"),
+        ),
+        Substance(
+            "mephedrone", "Mephedrone", "B", ("meow meow", "m cat", "mcat", "4 mmc", "drone")
+        ),
+        Substance("tramadol", "Tramadol", "C", ("trams",)),
+        Substance("pregabalin", "Pregabalin", "C", ("lyrica", "pregab", "buds")),
+        Substance("lsd", "LSD", "A", ("acid", "tabs", "blotter")),
+        Substance(
+            "magic_mushrooms",
+            "Magic mushrooms (psilocybin)",
+            "A",
+            ("mushrooms", "shrooms", "psilocybin", "liberty caps"),
+        ),
+        Substance(
+            "ssri",
+            "SSRI antidepressants",
+            "",
+            ("antidepressants", "sertraline", "fluoxetine", "citalopram", "prozac"),
+        ),
         Substance("other", "Other", "", ()),
     )
 }
