@@ -76,9 +76,13 @@ def first_contact_state(
     referred_at: date | datetime, working_days: int, today: date, *, contacted: bool
 ) -> str:
     """One word for the queue: "done", "overdue", "due_today" or "due" (not yet)."""
+    return state_for_due(first_contact_due(referred_at, working_days), today, contacted=contacted)
+
+
+def state_for_due(due: date, today: date, *, contacted: bool) -> str:
+    """The same word for a due date already set (a set-aside bar restarts the clock)."""
     if contacted:
         return "done"
-    due = first_contact_due(referred_at, working_days)
     if today > due:
         return "overdue"
     return "due_today" if today == due else "due"
