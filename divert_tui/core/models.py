@@ -169,6 +169,10 @@ class Assessment(SQLModel, table=True):
     privacy_notice_read: bool | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Added by migration 0003: why each skipped step was skipped (step -> reason code), and
+    # the call-back agreed when the call ended early, so the worker's list brings it back.
+    skip_reasons: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    call_back_at: datetime | None = Field(default=None, index=True)
 
 
 class InstrumentResponse(SQLModel, table=True):
@@ -234,6 +238,20 @@ class Need(SQLModel, table=True):
     service_id: int | None = Field(default=None, foreign_key="service.id")
     status: str = choice(vocab.OnwardReferralStatus, "status", default="none")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NeedService(SQLModel, table=True):
+    """One thing done about a need (advice, a signposting, a referral to a service): a need
+    may be met by several (a Dash of 15 needs both Marac and an Idva). Migration 0003."""
+
+    __tablename__ = "need_service"
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(foreign_key="need.id", index=True)
+    action: str = choice(vocab.NeedAction, "action")
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    status: str = choice(vocab.OnwardReferralStatus, "status", default="none")
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class SafeguardingConcern(SQLModel, table=True):

@@ -267,29 +267,44 @@ def mark_item(
 
 
 def go_to_step(
-    db: Database, actor: Actor, assessment_id: int, step: str, *, mark: str | None = None
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    step: str,
+    *,
+    mark: str | None = None,
+    reason: str | None = None,
 ) -> AssessmentView:
-    """Move the call to a step; ``mark`` records the step as skipped or done (or clears it)."""
+    """Move the call to a step; ``mark`` records the step as skipped or done (or clears it).
+    Skipping needs a ``reason`` (a key of ``assessment_flow.SKIP_REASONS``), stored with it."""
     if mark not in (None, "", "skipped", "done"):
         raise ValidationError({"mark": "use skipped or done"})
+    if mark == "skipped" and reason not in flow.SKIP_REASONS:
+        words = ", ".join(flow.SKIP_REASONS.values())
+        raise ValidationError({"reason": f"say why the step is skipped: {words}"})
     with db.write() as session:
         assessment, referral = load_pair(session, actor, assessment_id, W)
         facts = facts_of(session, assessment, referral)
         _check_step(facts, step)
         if mark is not None and assessment.completed_at is None:
             marks = dict(assessment.steps or {})
+            reasons = dict(assessment.skip_reasons or {})
             if mark:
                 marks[step] = mark
             else:
                 marks.pop(step, None)
+            if mark == "skipped" and reason:
+                reasons[step] = reason
+            else:
+                reasons.pop(step, None)
             assessment.steps = marks
+            assessment.skip_reasons = reasons
         if assessment.completed_at is None:
             assessment.current_step = step
         assessment.updated_at = utcnow()
         session.add(assessment)
-        audit.record(
-            session, actor, "assessment.step", "assessment", assessment_id, f"{step}:{mark or ''}"
-        )
+        detail = f"{step}:{mark or ''}" + (f":{reason}" if mark == "skipped" else "")
+        audit.record(session, actor, "assessment.step", "assessment", assessment_id, detail)
         return view_of(session, assessment, referral)
 
 

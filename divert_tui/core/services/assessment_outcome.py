@@ -119,6 +119,7 @@ def allocation_facts(facts: flow.Facts, scheme: Scheme | None) -> allocation_rul
         groups_offered=scheme.groups
         if scheme
         else ("cannabis", "cocaine", "nitrous_oxide", "general"),
+        not_screened=tuple(m.words for m in flow.not_screened(facts)),
     )
 
 
@@ -278,9 +279,11 @@ def allocate(
     schemes: Mapping[str, Scheme],
     *,
     override_reason: str = "",
+    acknowledge_unscreened: bool = False,
 ) -> AssessmentView:
     """Record the allocation (the suggestion, the choice, why if different) and move the
-    referral to allocated. Completes the assessment first if needed."""
+    referral to allocated. Completes the assessment first if needed. With domestic abuse or
+    safeguarding not screened, the worker must say they know (``acknowledge_unscreened``)."""
     try:
         chosen = AllocationPath(chosen).value
     except ValueError:
@@ -296,6 +299,12 @@ def allocate(
             raise ValidationError(
                 {"override_reason": f"say why not the suggested {suggestion.label}"}
             )
+        unscreened = flow.must_acknowledge(facts)
+        if unscreened and not acknowledge_unscreened:
+            names = " and ".join(m.name for m in unscreened)
+            raise ValidationError(
+                {"not screened": f"{names} not screened: acknowledge this before allocating"}
+            )
         row = session.exec(select(Allocation).where(Allocation.referral_id == referral.id)).first()
         if row is not None and referral.status not in (S.ASSESSED.value, S.ALLOCATED.value):
             raise ServiceError("this referral is past allocation; change it from its booking")
@@ -303,6 +312,9 @@ def allocate(
         row.suggested = suggestion.path.value
         row.chosen = chosen
         row.reasons = list(suggestion.reasons)
+        if unscreened:
+            names = ", ".join(m.words for m in unscreened)
+            row.reasons.append(f"Allocated with the worker aware these were not screened: {names}")
         row.override_reason = override_reason.strip() or None if chosen != row.suggested else None
         row.decided_by = actor.staff_id
         row.decided_at = utcnow()
@@ -313,7 +325,8 @@ def allocate(
             "assessment.allocate",
             "referral",
             referral.id or 0,
-            f"suggested={row.suggested} chosen={chosen}",
+            f"suggested={row.suggested} chosen={chosen}"
+            + (" unscreened_acknowledged" if unscreened else ""),
         )
         if referral.status == S.ASSESSED.value:
             referrals.move_within(

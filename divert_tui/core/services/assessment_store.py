@@ -46,6 +46,7 @@ class AssessmentView:
     current_step: str
     facts: flow.Facts
     advice_given: frozenset[str]
+    call_back_at: datetime | None = None  # agreed when the call ended early (aware UTC)
 
     @property
     def substances(self) -> tuple[str, ...]:
@@ -168,15 +169,29 @@ def facts_of(session: Session, assessment: Assessment, referral: Referral) -> fl
         marks=dict(assessment.steps or {}),
         self_harm_recorded=self_harm_recorded(session, assessment.id or 0),
         completed=assessment.completed_at is not None,
+        skip_reasons=dict(assessment.skip_reasons or {}),
+        advice_ticked=len(advice_ids(session, assessment.id or 0)),
+        sex=_sex_of(session, referral),
+    )
+
+
+def _sex_of(session: Session, referral: Referral) -> str:
+    person = session.get(Person, referral.person_id)
+    return person.sex if person is not None and person.sex else ""
+
+
+def advice_ids(session: Session, assessment_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(AdviceGiven.advice_id).where(AdviceGiven.assessment_id == assessment_id)
+        ).all()
     )
 
 
 def view_of(session: Session, assessment: Assessment, referral: Referral) -> AssessmentView:
     person = session.get(Person, referral.person_id)
     name = f"{person.first_name} {person.last_name}" if person else ""
-    given = session.exec(
-        select(AdviceGiven.advice_id).where(AdviceGiven.assessment_id == assessment.id)
-    ).all()
+    given = advice_ids(session, assessment.id or 0)
     return AssessmentView(
         id=assessment.id or 0,
         referral_id=referral.id or 0,
@@ -190,4 +205,5 @@ def view_of(session: Session, assessment: Assessment, referral: Referral) -> Ass
         current_step=assessment.current_step,
         facts=facts_of(session, assessment, referral),
         advice_given=frozenset(given),
+        call_back_at=assessment.call_back_at,
     )

@@ -364,10 +364,20 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             self.go_to(previous)
 
     def action_skip_step(self) -> None:
+        """Skipping a step is a decision: ask why, store it, then go on."""
         following = flow.next_step(self.step)
-        if following is not None and self.view is not None:
-            self._call(svc.go_to_step, self.step, mark="skipped", then=self._saved)
-            self.go_to(following)
+        if following is None or self.view is None:
+            return
+        step = self.step
+        title = flow.step_def(step).title
+
+        def picked(reason: str | None) -> None:
+            if reason:
+                self._call(svc.go_to_step, step, mark="skipped", reason=reason, then=self._saved)
+                self.go_to(following)
+
+        choices = [(code, words.capitalize()) for code, words in flow.SKIP_REASONS.items()]
+        self.app.push_screen(PickDialog(f"Skip {title}: why?", choices), picked)
 
     def action_other_form(self, delta: int) -> None:
         forms = self.forms()

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from divert_tui.core.rules import assessment_flow as flow
 from divert_tui.core.rules.allocation import PATH_LABELS
 from divert_tui.core.services import assessment_outcome as outcome
 from divert_tui.core.services import directory
 from divert_tui.core.services.assessment_outcome import Summary
 from divert_tui.core.services.directory import ServiceEntry
 from divert_tui.core.vocab import AllocationPath
-from divert_tui.screens.dialogs import PickDialog, ReasonDialog
+from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
 
 ACTION_LABELS = {"advice": "advice given", "signposted": "signposted", "referred": "referred"}
 
@@ -40,9 +41,22 @@ class SummaryPane(Vertical):
 
     def show(self, summary: Summary) -> None:
         warnings = Text()
-        if summary.unfinished:
-            names = ", ".join(s.title for s in summary.unfinished)
-            warnings.append(f"Not finished (skip them on purpose or go back): {names}")
+        missing = flow.not_screened(summary.view.facts)
+        if missing:
+            warnings.append("Not screened: ", style="bold")
+            warnings.append(", ".join(m.words for m in missing))
+        others = [s for s in summary.unfinished if s.id not in flow.SCREEN_NAMES]
+        if others:
+            names = ", ".join(s.title for s in others)
+            warnings.append(f"\nNot finished (skip them on purpose or go back): {names}")
+        critical = flow.must_acknowledge(summary.view.facts)
+        if critical and not summary.chosen:
+            names = " and ".join(m.name for m in critical)
+            warnings.append(
+                f"\n⚠ {names.capitalize()} not screened: a risk may be missed. "
+                "You will be asked to acknowledge this before allocating.",
+                style="bold",
+            )
         if summary.view.ended_early_reason:
             warnings.append(f"\nThe call was ended early before: {summary.view.ended_early_reason}")
         self.query_one("#warnings", Static).update(warnings)
@@ -206,10 +220,45 @@ class SummaryActions:
         self.app.push_screen(PickDialog("Allocate to", choices), picked)
 
     def _allocate(self, path: str, reason: str) -> None:
+        """Allocate; with domestic abuse or safeguarding unscreened, the worker confirms first."""
+        critical = flow.must_acknowledge(self.summary.view.facts) if self.summary else []
+
         def done(_: object) -> None:
             self.notify(
                 f"Allocated: {PATH_LABELS[AllocationPath(path)]}. The referral is allocated."
             )
             self.load_summary()
 
-        self._call(outcome.allocate, path, self.app.schemes, override_reason=reason, then=done)
+        def send(acknowledged: bool) -> None:
+            self._call(
+                outcome.allocate,
+                path,
+                self.app.schemes,
+                override_reason=reason,
+                acknowledge_unscreened=acknowledged,
+                then=done,
+            )
+
+        if not critical:
+            send(False)
+            return
+        names = " and ".join(m.name for m in critical)
+        body = (
+            f"Not screened: {', '.join(m.words for m in critical)}.\n"
+            "A risk that would change the allocation may be missed. Allocate anyway, and "
+            "record that you knew?"
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                send(True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"⚠ {names.capitalize()} not screened",
+                body,
+                "Enter: allocate, I know",
+                "Esc: go back",
+            ),
+            confirmed,
+        )
