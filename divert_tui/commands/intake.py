@@ -183,6 +183,8 @@ def intel_export(
 
     try:
         export = export_intel(opened.db, actor, force, since=since_day, deliver=deliver)
+    except BrokenPipeError:
+        raise  # the reader of standard output went away: nothing was marked as sent
     except OSError as exc:
         fail(f"cannot write {target}: {exc.strerror}; nothing was marked as sent")
     except ServiceError as exc:
