@@ -119,7 +119,9 @@ def _open_live(settings: Settings) -> Opened:
     from divert_tui.core.bootstrap import open_database
     from divert_tui.core.services.staff import count_staff
 
-    opened = open_database(settings.database_url, settings.schemes_dir)
+    opened = open_database(
+        settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
+    )
     if count_staff(opened.db) == 0:
         opened.db.dispose()
         raise FirstRun(FIRST_RUN.format(where=opened.db.display_url))

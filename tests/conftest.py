@@ -25,6 +25,7 @@ PG_URL = os.environ.get("DIVERT_TEST_DATABASE_URL", "")
 def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep every test away from the user's real config, data and logs."""
     home = tmp_path_factory.mktemp("home")
+    (home / "config.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("DIVERT_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("DIVERT_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("DIVERT_DATABASE_URL", raising=False)

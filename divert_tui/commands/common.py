@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -60,7 +62,22 @@ def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
 
     settings = load_settings(resolve_db_url(db_url))
     setup_logging(settings.log_dir)
-    return settings, open_database(settings.database_url, settings.schemes_dir)
+    return settings, open_database(
+        settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
+    )
+
+
+def end_quietly_on_closed_pipe() -> NoReturn:
+    """The reader of our output went away (``divert ... | head -1``): stop without a word.
+
+    Standard output is pointed at the null device first, so that Python's own flush at
+    exit finds nowhere to complain about. Exit 1: not everything was delivered.
+    """
+    with suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    sys.exit(1)
 
 
 def cli_errors(function: F) -> F:
@@ -72,6 +89,8 @@ def cli_errors(function: F) -> F:
             return function(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            end_quietly_on_closed_pipe()
         except KeyboardInterrupt:
             fail("interrupted; nothing more was changed")
         except Exception as error:  # noqa: BLE001 - one readable line instead of a traceback

@@ -18,13 +18,17 @@ class Opened:
     migrated: list[str]
 
 
-def open_database(url: str, schemes_dir: Path | None = None) -> Opened:
+def open_database(
+    url: str, schemes_dir: Path | None = None, *, create_folder: bool = False
+) -> Opened:
     """Everything the app and the commands do before their first unit of work.
 
-    Raises SchemeError or StorageError with a message for a person; nothing is half-done.
+    ``create_folder`` is for the default data folder only: any other database's folder
+    must exist. Raises SchemeError or StorageError with a message for a person; nothing
+    is half-done.
     """
     schemes = load_schemes(schemes_dir)
-    db = Database(url)
+    db = Database(url, create_folder=create_folder)
     try:
         migrated = upgrade(db)
         check_writable(db)

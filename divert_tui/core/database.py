@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlmodel import Session, create_engine
+
+from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -73,26 +77,50 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database).expanduser()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """The engine for a URL, set up for safe writes; it does not connect yet."""
+def _check_folder(path: Path, *, create_folder: bool) -> None:
+    """The database's folder must exist: a typo in --db is refused, never turned into new
+    folders and a fresh empty database. Only the default data folder is made (owner-only)."""
+    folder = path.parent
+    if folder.is_dir() and not create_folder:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(
+            f"{folder} is a file, not a folder, so it cannot hold the database; "
+            "choose another path with --db"
+        )
+    if not create_folder:
+        raise StorageError(
+            f"the folder {folder} for the database does not exist; create it first "
+            "or choose another path with --db"
+        )
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot make the folder {folder} for the database ({exc.strerror}); "
+            "choose another path with --db"
+        ) from None
+
+
+def make_engine(url: str, *, create_folder: bool = False, **kwargs: Any) -> Engine:
+    """The engine for a URL, set up for safe writes; it does not connect yet.
+
+    ``create_folder`` makes a missing folder for a SQLite file (the default data folder);
+    otherwise the folder must already exist.
+    """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(parsed)
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(
-                    f"cannot make the folder {path.parent} for the database ({exc.strerror}); "
-                    "choose another path with --db"
-                ) from None
+            _check_folder(path, create_folder=create_folder)
         engine = _create(
             parsed,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,
             **kwargs,
         )
-        _configure_sqlite(engine, in_memory=path is None)
+        plain_file = path if path is not None and not _is_uri(parsed) else None
+        _configure_sqlite(engine, in_memory=path is None, private_file=plain_file)
         return engine
     return _create(
         parsed,
@@ -117,7 +145,41 @@ def _create(parsed: URL, **kwargs: Any) -> Engine:
         ) from None
 
 
-def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+def _is_uri(parsed: URL) -> bool:
+    return parsed.query.get("uri") == "true" or (parsed.database or "").startswith("file:")
+
+
+#: The files SQLite keeps beside a database in WAL mode.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite does: SQLite gives its -wal and
+    -shm files the database file's mode, so they come out 0600 too, whatever the umask."""
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError:
+        return  # SQLite then says why it cannot open the file
+    os.close(fd)
+
+
+def tighten_sqlite_files(path: Path) -> None:
+    """Make an existing database and its companion files owner-only."""
+    for candidate in (path, *(path.with_name(path.name + end) for end in SQLITE_COMPANIONS)):
+        with suppress(OSError):
+            if candidate.is_file() and stat.S_IMODE(candidate.stat().st_mode) != PRIVATE_FILE_MODE:
+                os.chmod(candidate, PRIVATE_FILE_MODE)
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool, private_file: Path | None) -> None:
+    if private_file is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _before_connect(*_args: Any) -> None:
+            _create_private_file(private_file)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the sqlite3 module so BEGIN is ours to issue.
@@ -129,6 +191,8 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        if private_file is not None:
+            tighten_sqlite_files(private_file)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -139,9 +203,9 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 class Database:
     """A database reached by URL: hands out one short session per unit of work."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, *, create_folder: bool = False, **engine_kwargs: Any) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.engine = make_engine(url, create_folder=create_folder, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
 
     @property

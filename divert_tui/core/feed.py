@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from divert_tui.core import feed_fields as ff
+from divert_tui.core.outfiles import FORMULA_STARTS
 from divert_tui.core.schemes import Scheme
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
@@ -122,6 +123,14 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _disarmed_cell(text: str) -> str:
+    """A cell as the app's own files write it (``'=...``) reads back as the value itself,
+    so a corrected rejects file imports as typed; every file out disarms it again."""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 @lru_cache(maxsize=8)
 def _checks(forces: frozenset[str]) -> dict[str, Callable[[str], object]]:
     """The checker of each field (built once per set of forces, not once per row)."""
@@ -158,7 +167,7 @@ def validate_values(
     field for the screen). Age against the scheme's minimum is not a problem here: an
     under-age referral is valid data that eligibility reports as outside the scheme.
     """
-    raw = {name: _as_text(values.get(name)) for name in FEED_FIELDS}
+    raw = {name: _disarmed_cell(_as_text(values.get(name))) for name in FEED_FIELDS}
     problems: list[RowProblem] = []
     clean: dict[str, object] = {}
 

@@ -23,6 +23,7 @@ WEST_MIDLANDS_TOML = (SHIPPED / "west_midlands.toml").read_text(encoding="utf-8"
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "conf" / "config.toml"
     path.parent.mkdir()
+    path.write_text("", encoding="utf-8")
     monkeypatch.setenv("DIVERT_CONFIG", str(path))
     return path
 
@@ -72,7 +73,7 @@ def test_precedence_db_option_then_environment_then_file_then_default(
         str(config_file),
     )
 
-    config_file.unlink()
+    config_file.write_text("", encoding="utf-8")
     settings = load_settings()
     assert settings.database_url == default_database_url()
     assert settings.sources["database_url"] == "default"
