@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -155,6 +156,17 @@ class ContactAttempt(SQLModel, table=True):
 
 
 class Assessment(SQLModel, table=True):
+    # One open (not completed) assessment per referral, enforced by the database, so two
+    # workers starting the same call at once cannot both get one.
+    __table_args__ = (
+        Index(
+            "uq_assessment_open_per_referral",
+            "referral_id",
+            unique=True,
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
     worker_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -356,6 +368,32 @@ class AuditEvent(SQLModel, table=True):
     detail: str = ""
     prev_hash: str = Field(default="", max_length=64)
     hash: str = Field(max_length=64)
+
+
+class PersonChange(SQLModel, table=True):
+    """A change to a known person's contact details, kept so that nobody's phone or
+    postcode is replaced without a trace (shown on the referral)."""
+
+    __tablename__ = "person_change"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    referral_id: int | None = Field(default=None, foreign_key="referral.id")
+    field: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, max_length=100)
+    new_value: str | None = Field(default=None, max_length=100)
+    source: str = Field(max_length=60)
+    changed_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins counted per key (a user name, a terminal, or the pair), so unknown
+    names lock like known ones and one terminal cannot lock a colleague out elsewhere."""
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    locked_until: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Setting(SQLModel, table=True):

@@ -13,14 +13,17 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from divert_tui.core import feed_fields
 from divert_tui.core.database import Database
 from divert_tui.core.models import (
     AdviceGiven,
     Assessment,
     InstrumentResponse,
     Referral,
+    Staff,
     SubstanceUse,
     utcnow,
 )
@@ -41,6 +44,7 @@ from divert_tui.core.services.assessment_store import (
 )
 from divert_tui.core.services.base import (
     Actor,
+    ConflictError,
     NotFound,
     Permission,
     ServiceError,
@@ -66,41 +70,103 @@ def _latest(session: Session, referral_id: int) -> Assessment | None:
 
 
 def find(db: Database, actor: Actor, referral_id: int) -> AssessmentView | None:
-    """The referral's latest assessment, if any (to offer resuming it), read only."""
-    with db.read() as session:
+    """The referral's latest assessment, if any (to offer resuming it); the read is audited."""
+    with db.write() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
             raise NotFound(f"no referral {referral_id}")
         require(actor, Permission.VIEW_REFERRALS, force=referral.force_code)
         found = _latest(session, referral_id)
+        audit.record(
+            session,
+            actor,
+            "assessment.find",
+            "referral",
+            referral_id,
+            f"assessment {found.id}" if found else "none",
+        )
         return view_of(session, found, referral) if found else None
 
 
+class AlreadyOnTheCall(ConflictError):
+    """Another worker has this referral's assessment open: say who, never start a second."""
+
+
+def _on_the_call_message(session: Session, assessment: Assessment) -> str:
+    worker = session.get(Staff, assessment.worker_id) if assessment.worker_id else None
+    who = worker.display_name if worker is not None else "another worker"
+    started = assessment.started_at.astimezone(feed_fields.UK_TIME)
+    return (
+        f"{who} is already on this call (assessment started {started:%d %b %Y at %H:%M}); "
+        "only one assessment can be open per referral. Ask them, or take the call over "
+        "if they have left it."
+    )
+
+
 def start_or_resume(
-    db: Database, actor: Actor, referral_id: int, schemes: Mapping[str, Scheme]
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    schemes: Mapping[str, Scheme],
+    *,
+    take_over: bool = False,
 ) -> AssessmentView:
     """The unfinished assessment of a referral, or a new one pre-filled with the officer's
-    substances. Starting records the answered call (received -> contacting) first."""
-    with db.read() as session:
+    substances. Starting records the answered call (received -> contacting) first.
+
+    The check and the insert are one transaction, and the database allows one open
+    assessment per referral, so two workers starting at once never get two: the second is
+    told who is on the call (``take_over`` hands an open call to this worker instead).
+    """
+    try:
+        return _start_or_resume(db, actor, referral_id, schemes, take_over)
+    except IntegrityError:
+        # A concurrent start won the race on the unique index (PostgreSQL reads committed
+        # rows only): look again, and find the other worker's open assessment.
+        return _start_or_resume(db, actor, referral_id, schemes, take_over)
+
+
+def _start_or_resume(
+    db: Database,
+    actor: Actor,
+    referral_id: int,
+    schemes: Mapping[str, Scheme],
+    take_over: bool,
+) -> AssessmentView:
+    with db.write() as session:
         referral = session.get(Referral, referral_id)
         if referral is None:
             raise NotFound(f"no referral {referral_id}")
         require(actor, W, force=referral.force_code)
-        status = referral.status
         latest = _latest(session, referral_id)
-        resume = latest is not None and (latest.completed_at is None or status == S.ASSESSED.value)
-        latest_id = latest.id if latest is not None else None
-    if resume and latest_id is not None:
-        return load(db, actor, latest_id)
-    if status not in STARTABLE:
-        raise MoveRefused(f"a {status.replace('_', ' ')} referral cannot be assessed")
-    if status == S.RECEIVED.value:
-        referrals.log_contact_attempt(
-            db, actor, referral_id, "answered", schemes, note="assessment call"
-        )
-    with db.write() as session:
-        referral = session.get(Referral, referral_id)
-        assert referral is not None
+        if latest is not None and latest.completed_at is None:
+            if latest.worker_id not in (None, actor.staff_id):
+                if not take_over:
+                    raise AlreadyOnTheCall(_on_the_call_message(session, latest))
+                detail = f"taken over from staff {latest.worker_id}"
+                latest.worker_id = actor.staff_id
+                latest.version += 1
+                session.add(latest)
+                audit.record(
+                    session, actor, "assessment.take_over", "assessment", latest.id, detail
+                )
+            else:
+                if latest.worker_id is None and actor.staff_id is not None:
+                    latest.worker_id = actor.staff_id
+                    session.add(latest)
+                audit.record(session, actor, "assessment.load", "assessment", latest.id)
+            return view_of(session, latest, referral)
+        if latest is not None and referral.status == S.ASSESSED.value:
+            audit.record(session, actor, "assessment.load", "assessment", latest.id)
+            return view_of(session, latest, referral)
+        if referral.status not in STARTABLE:
+            raise MoveRefused(f"a {referral.status.replace('_', ' ')} referral cannot be assessed")
+        answered = referral.status == S.RECEIVED.value
+        if answered:
+            referrals.add_contact_attempt(
+                session, actor, referral, "answered", schemes[referral.force_code],
+                "assessment call",
+            )  # fmt: skip
         assessment = Assessment(referral_id=referral_id, worker_id=actor.staff_id)
         session.add(assessment)
         session.flush()
@@ -117,13 +183,22 @@ def start_or_resume(
             referral.assigned_worker_id = actor.staff_id
             referral.version += 1
             session.add(referral)
-        audit.record(session, actor, "assessment.start", "assessment", assessment.id or 0)
+        audit.record(
+            session,
+            actor,
+            "assessment.start",
+            "assessment",
+            assessment.id or 0,
+            "answered call logged" if answered else "",
+        )
         return view_of(session, assessment, referral)
 
 
 def load(db: Database, actor: Actor, assessment_id: int) -> AssessmentView:
-    with db.read() as session:
+    """One assessment with its answers (a read of a person's record, so it is audited)."""
+    with db.write() as session:
         assessment, referral = load_pair(session, actor, assessment_id, W)
+        audit.record(session, actor, "assessment.load", "assessment", assessment_id)
         return view_of(session, assessment, referral)
 
 

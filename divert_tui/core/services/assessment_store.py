@@ -19,10 +19,18 @@ from divert_tui.core.models import (
     Person,
     Referral,
     SafeguardingConcern,
+    Staff,
     SubstanceUse,
 )
 from divert_tui.core.rules import assessment_flow as flow
-from divert_tui.core.services.base import Actor, NotFound, Permission, ServiceError, require
+from divert_tui.core.services.base import (
+    Actor,
+    ConflictError,
+    NotFound,
+    Permission,
+    ServiceError,
+    require,
+)
 from divert_tui.core.vocab import SafeguardingType
 
 
@@ -111,7 +119,26 @@ def load_pair(
     if referral is None:
         raise NotFound(f"no referral {assessment.referral_id}")
     require(actor, permission, force=referral.force_code)
+    if permission is Permission.WORK_REFERRALS:
+        check_owner(session, actor, assessment)
     return assessment, referral
+
+
+class NotYourCall(ConflictError):
+    """The open assessment belongs to the worker on the call, and that is someone else."""
+
+
+def check_owner(session: Session, actor: Actor, assessment: Assessment) -> None:
+    """Answers of an open assessment are written only by the worker on the call, so a
+    stale screen elsewhere can never overwrite them."""
+    if assessment.completed_at is not None or assessment.worker_id in (None, actor.staff_id):
+        return
+    worker = session.get(Staff, assessment.worker_id)
+    who = worker.display_name if worker is not None else "another worker"
+    raise NotYourCall(
+        f"{who} is on this call now, so this assessment is theirs to change; "
+        "nothing was saved. Open the referral again to see their answers."
+    )
 
 
 def open_for_changes(assessment: Assessment) -> None:

@@ -180,6 +180,37 @@ def claim(
         return referral.version
 
 
+def add_contact_attempt(
+    session: Session,
+    actor: Actor,
+    referral: Referral,
+    outcome: str,
+    scheme: Scheme,
+    note: str = "",
+    when: datetime | None = None,
+) -> ContactAttempt:
+    """The attempt inside the caller's transaction; the first moves received to contacting."""
+    when = when or utcnow()
+    attempt = ContactAttempt(
+        referral_id=referral.id or 0,
+        staff_id=actor.staff_id,
+        attempted_at=when,
+        outcome=outcome,
+        note=note.strip() or None,
+    )
+    session.add(attempt)
+    if referral.first_contact_at is None:
+        referral.first_contact_at = when
+    if referral.status == S.RECEIVED.value:
+        facts = _facts(session, referral, actor, scheme, "")
+        _move(session, actor, referral, S.CONTACTING.value, "first contact attempt", facts)
+    else:
+        _bump(referral)
+        session.add(referral)
+    session.flush()
+    return attempt
+
+
 def log_contact_attempt(
     db: Database,
     actor: Actor,
@@ -215,24 +246,8 @@ def log_contact_attempt(
                 f"contact attempts are logged while contacting; this referral is "
                 f"{referral.status.replace('_', ' ')}"
             )
-        attempt = ContactAttempt(
-            referral_id=referral_id,
-            staff_id=actor.staff_id,
-            attempted_at=when,
-            outcome=outcome,
-            note=note.strip() or None,
-        )
-        session.add(attempt)
-        if referral.first_contact_at is None:
-            referral.first_contact_at = when
         scheme = schemes[referral.force_code]
-        if referral.status == S.RECEIVED.value:
-            facts = _facts(session, referral, actor, scheme, "")
-            _move(session, actor, referral, S.CONTACTING.value, "first contact attempt", facts)
-        else:
-            _bump(referral)
-            session.add(referral)
-        session.flush()
+        attempt = add_contact_attempt(session, actor, referral, outcome, scheme, note, when)
         verdict = contact.assess_contact(attempts_of(session, referral_id), scheme)
         audit.record(
             session,
