@@ -39,7 +39,11 @@ class LazyGroup(click.Group):
         "demo-data": "divert_tui.commands.demo:demo_data",
         "import": "divert_tui.commands.intake:import_",
         "intel-export": "divert_tui.commands.intake:intel_export",
+        "outcome-export": "divert_tui.commands.courses:outcome_export",
+        "reminders": "divert_tui.commands.courses:reminders",
+        "roster": "divert_tui.commands.courses:roster",
         "services": "divert_tui.commands.admin:services_group",
+        "sessions": "divert_tui.commands.courses:sessions_group",
         "staff": "divert_tui.commands.admin:staff_group",
     }
 

@@ -132,6 +132,8 @@ class Referral(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Added by migration 0007: when the outcome went to the police in an outcome export.
+    outcome_sent_at: datetime | None = Field(default=None, index=True)
 
 
 class StatusChange(SQLModel, table=True):
@@ -322,6 +324,16 @@ class CourseSession(SQLModel, table=True):
     capacity: int = Field(default=12, gt=0)
     meeting_link: str | None = Field(default=None, max_length=255)
     version: int = 1
+    # Added by migration 0007: the force the session serves, how it is held (video or phone),
+    # the rule it was made from, and its cancellation.
+    force_code: str | None = Field(
+        default=None, foreign_key="force.code", max_length=32, index=True
+    )
+    mode: str | None = Field(default=None, max_length=16)
+    recurrence: str | None = Field(default=None, max_length=255)
+    created_by: int | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
 
 
 class Booking(SQLModel, table=True):
@@ -332,6 +344,28 @@ class Booking(SQLModel, table=True):
     status: str = choice(vocab.BookingStatus, "status", default=vocab.BookingStatus.BOOKED.value)
     booked_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Added by migration 0007: who booked, why it was cancelled, who marked attendance when.
+    booked_by: int | None = None
+    cancel_reason: str | None = None
+    attendance_at: datetime | None = None
+    marked_by: int | None = None
+
+
+class WaitingEntry(SQLModel, table=True):
+    """A referral waiting for a place in its group and force; offered the first freed place."""
+
+    __tablename__ = "waiting_entry"
+    __table_args__ = (Index("ix_waiting_entry_queue", "force_code", "group_id", "added_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    group_id: int = Field(foreign_key="course_group.id")
+    force_code: str = Field(foreign_key="force.code", max_length=32)
+    added_at: datetime = Field(default_factory=utcnow)
+    added_by: int | None = None
+    offered_session_id: int | None = Field(default=None, foreign_key="course_session.id")
+    offered_at: datetime | None = None
+    closed_at: datetime | None = None
+    closed_reason: str | None = Field(default=None, max_length=100)
 
 
 class IntelligenceLog(SQLModel, table=True):

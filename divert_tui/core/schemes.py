@@ -34,6 +34,8 @@ class Scheme:
     hours_saved_per_referral: float
     groups: tuple[str, ...]
     source: str = ""
+    #: Course bookings missed (did not attend) before non-compliance is proposed.
+    missed_sessions: int = 2
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type, where: str, source: str) -> Any:
@@ -76,6 +78,12 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
     label = _need(police, "outcome_label", str, "police.", source)
     hours = _need(police, "hours_saved_per_referral", float, "police.", source)
     groups = _need(courses, "groups", list, "courses.", source)
+    missed = (
+        _need(courses, "missed_sessions", int, "courses.", source)
+        if "missed_sessions" in courses
+        else 2
+    )
+    _positive(missed, "courses.missed_sessions", source)
     _positive(minimum_age, "eligibility.minimum_age", source)
     _positive(bar_months, "eligibility.bar_months", source, allow_zero=True)
     _positive(attempts, "contact.attempts", source)
@@ -102,6 +110,7 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         hours_saved_per_referral=hours,
         groups=tuple(groups),
         source=source,
+        missed_sessions=missed,
     )
 
 

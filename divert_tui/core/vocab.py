@@ -117,6 +117,29 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True)
+class CourseGroupInfo:
+    code: str
+    name: str
+    path: AllocationPath
+
+
+#: The course groups of the service: the four group courses and the one-to-one "group".
+COURSE_GROUPS: dict[str, CourseGroupInfo] = {
+    g.code: g
+    for g in (
+        CourseGroupInfo("cannabis", "Cannabis awareness course", AllocationPath.GROUP_CANNABIS),
+        CourseGroupInfo("cocaine", "Cocaine awareness course", AllocationPath.GROUP_COCAINE),
+        CourseGroupInfo(
+            "nitrous_oxide", "Nitrous oxide awareness course", AllocationPath.GROUP_NITROUS_OXIDE
+        ),
+        CourseGroupInfo("general", "General drug awareness course", AllocationPath.GROUP_GENERAL),
+        CourseGroupInfo("one_to_one", "One-to-one session", AllocationPath.ONE_TO_ONE),
+    )
+}
+GROUP_OF_PATH: dict[str, str] = {g.path.value: g.code for g in COURSE_GROUPS.values()}
+
+
 class ReferralSource(StrEnum):
     OFFICER_APP = "officer_app"
     PHONE = "phone"

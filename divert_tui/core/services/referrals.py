@@ -26,7 +26,7 @@ from divert_tui.core.models import (
     StatusChange,
     utcnow,
 )
-from divert_tui.core.rules import contact, eligibility
+from divert_tui.core.rules import attendance, contact, eligibility
 from divert_tui.core.rules.calendar import first_contact_due
 from divert_tui.core.rules.lifecycle import check_move
 from divert_tui.core.schemes import Scheme
@@ -120,7 +120,7 @@ def _facts(
         "allocation_chosen": allocated is not None,
         "has_booking": any(b == BookingStatus.BOOKED.value for b in bookings),
         "course_completed": any(b == BookingStatus.COMPLETED.value for b in bookings),
-        "missed_sessions": any(b == BookingStatus.DID_NOT_ATTEND.value for b in bookings),
+        "missed_sessions": attendance.assess_missed(bookings, scheme).propose_non_compliant,
         "booking_cancelled": bool(bookings)
         and all(b == BookingStatus.CANCELLED.value for b in bookings),
         "contact_policy_exhausted": verdict.propose_non_compliant and not verdict.declined,
@@ -322,7 +322,10 @@ def close_non_compliant(
         verdict = contact.assess_contact(attempts_of(session, referral_id), scheme)
         words = reason.strip() or verdict.reason
         if facts["missed_sessions"] and not verdict.propose_non_compliant:
-            words = reason.strip() or "missed course sessions"
+            statuses = session.exec(
+                select(Booking.status).where(Booking.referral_id == referral_id)
+            ).all()
+            words = reason.strip() or attendance.assess_missed(statuses, scheme).reason
         _move(session, actor, referral, S.NON_COMPLIANT.value, words, facts)
         created = today or datetime.now(feed_fields.UK_TIME).date()
         bar_until = eligibility.bar_end(created, scheme.bar_months)
