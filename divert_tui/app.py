@@ -245,7 +245,8 @@ class DivertApp(App[None]):
             rows.append((describe_key(shown or key), binding.description, binding.action))
         rows.sort(key=lambda row: (row[2].startswith(("app.", "area", "help", "quit")), row[0]))
         title = getattr(self.screen, "AREA", "") or type(self.screen).__name__
-        self.push_screen(HelpScreen(title, rows))
+        notes = getattr(self.screen, "help_notes", None)
+        self.push_screen(HelpScreen(title, rows, notes() if notes else ()))
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen
