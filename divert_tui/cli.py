@@ -37,8 +37,10 @@ class LazyGroup(click.Group):
         "audit": "divert_tui.commands.admin:audit_group",
         "db": "divert_tui.commands.admin:db_group",
         "demo-data": "divert_tui.commands.demo:demo_data",
+        "evaluation-extract": "divert_tui.commands.reports:evaluation_extract_command",
         "import": "divert_tui.commands.intake:import_",
         "intel-export": "divert_tui.commands.intake:intel_export",
+        "report": "divert_tui.commands.reports:report",
         "services": "divert_tui.commands.admin:services_group",
         "staff": "divert_tui.commands.admin:staff_group",
     }

@@ -83,7 +83,7 @@ _METRICS = (
     ),
     Metric(
         "share_first_contact_within_standard",
-        "Share contacted within the standard",
+        "Share with first contact on time",
         "First contact within the standard divided by eligible referrals (referrals less "
         "ineligible ones).",
     ),

@@ -333,8 +333,6 @@ class Published:
 
     def to_json(self) -> dict[str, Any]:
         found: dict[str, Any] = {}
-        if self.demo:
-            found["DEMO"] = "synthetic people from a demo database, not real data"
         found["from"] = self.period.start.isoformat()
         found["to"] = self.period.end.isoformat()
         found["forces"] = [self.force_entry(f) for f in self.figures]
