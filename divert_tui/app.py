@@ -281,7 +281,8 @@ class DivertApp(App[None]):
             shown = binding.key_display or self.get_key_display(binding)
             rows.append(describe_binding(shown or key, binding, active.node is self, title))
         rows.sort(key=lambda row: (row[2] == "everywhere", row[0]))
-        self.push_screen(HelpScreen(title, rows))
+        notes = getattr(self.screen, "help_notes", None)
+        self.push_screen(HelpScreen(title, rows, notes() if notes else ()))
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen

@@ -36,6 +36,8 @@ class Scheme:
     source: str = ""
     #: Course bookings missed (did not attend) before non-compliance is proposed.
     missed_sessions: int = 2
+    # Commissioned places a year ([commissioning] places_per_year); None when not set.
+    commissioned_places: int | None = None
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type, where: str, source: str) -> Any:
@@ -95,6 +97,7 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
             raise SchemeError(
                 f"{source}: courses.groups: unknown group {group!r} (use {', '.join(GROUP_CODES)})"
             )
+    commissioned = _commissioned_places(data, source)
     if not code.isidentifier():
         raise SchemeError(f"{source}: code: {code!r} must be lower case letters and underscores")
     return Scheme(
@@ -111,7 +114,22 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         groups=tuple(groups),
         source=source,
         missed_sessions=missed,
+        commissioned_places=commissioned,
     )
+
+
+def _commissioned_places(data: Mapping[str, Any], source: str) -> int | None:
+    """The optional ``[commissioning] places_per_year``: the places the commissioner funds."""
+    table = data.get("commissioning")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SchemeError(f"{source}: [commissioning]: expected a table")
+    if "places_per_year" not in table:
+        return None
+    places = _need(table, "places_per_year", int, "commissioning.", source)
+    _positive(places, "commissioning.places_per_year", source)
+    return int(places)
 
 
 def _read(path_name: str, text: str) -> Scheme:

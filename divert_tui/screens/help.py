@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
@@ -28,13 +31,20 @@ class HelpScreen(DivertModal):
     HelpScreen { align: center middle; }
     #help-box { width: 90%; height: 90%; border: round $primary; padding: 0 1; }
     #help-box DataTable { height: 1fr; }
+    #help-box #help-notes { height: 2fr; border-top: solid $primary; }
     """
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help")]
 
-    def __init__(self, title: str, bindings: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self,
+        title: str,
+        bindings: list[tuple[str, str, str]],
+        notes: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
         self._title = title
         self._rows = bindings
+        self._notes = tuple(notes)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -44,6 +54,10 @@ class HelpScreen(DivertModal):
             for key, description, where in self._rows:
                 table.add_row(key, description, where)
             yield table
+            if self._notes:
+                with VerticalScroll(id="help-notes"):
+                    for heading, text in self._notes:
+                        yield Static(f"[b]{escape(heading)}[/b]: {escape(text)}", classes="note")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

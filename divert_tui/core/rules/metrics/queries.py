@@ -1,0 +1,227 @@
+"""The SQL of the report, built once here (SQLAlchemy Core, the same on SQLite and PostgreSQL).
+
+Nothing here runs a query: each function returns a statement for the service to execute.
+The main one is a cube: referrals of the period grouped by force, ethnicity (both kinds),
+substance, age band and sex, with the number of them that reached each stage, so every
+breakdown and the disproportionality tables come from the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Integer, and_, case, cast, exists, extract, func, literal, or_, select
+from sqlalchemy.sql import ColumnElement, Select
+from sqlmodel import col
+
+from divert_tui.core.models import (
+    Allocation,
+    Assessment,
+    Booking,
+    ContactAttempt,
+    IntelligenceLog,
+    Need,
+    Person,
+    Referral,
+    SafeguardingConcern,
+)
+from divert_tui.core.vocab import BookingStatus, ContactOutcome, NeedAction, ReferralStatus
+
+AGE_BANDS: tuple[str, ...] = ("under_18", "18_24", "25_34", "35_44", "45_54", "55_plus")
+
+# The stage flags of the cube, in the order of its measure columns.
+FLAGS: tuple[str, ...] = (
+    "first_contact_attempted",
+    "contacted",
+    "assessed",
+    "booked",
+    "attended",
+    "completed",
+    "non_compliant",
+    "barred",
+    "ineligible",
+    "repeat_referrals",
+)
+DIMENSIONS: tuple[str, ...] = ("force", "sde", "ic", "substance", "age_band", "sex")
+
+
+def in_period(low: datetime, high: datetime, forces: Sequence[str]) -> ColumnElement[bool]:
+    """Referrals of the forces whose referred_at is at or after ``low`` and before ``high``."""
+    return and_(
+        col(Referral.referred_at) >= low,
+        col(Referral.referred_at) < high,
+        col(Referral.force_code).in_(list(forces)),
+    )
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def _age_band() -> ColumnElement[str]:
+    referred, born = col(Referral.referred_at), col(Person.date_of_birth)
+    before_birthday = _flag(
+        extract("month", referred) * 100 + extract("day", referred)
+        < extract("month", born) * 100 + extract("day", born)
+    )
+    age = cast(extract("year", referred) - extract("year", born) - before_birthday, Integer)
+    return case(
+        (age < 18, literal("under_18")),
+        (age < 25, literal("18_24")),
+        (age < 35, literal("25_34")),
+        (age < 45, literal("35_44")),
+        (age < 55, literal("45_54")),
+        else_=literal("55_plus"),
+    )
+
+
+def _stage_flags() -> dict[str, ColumnElement[int]]:
+    rid = col(Referral.id)
+    status = col(Referral.status)
+    spoken = (ContactOutcome.ANSWERED.value, ContactOutcome.DECLINED.value)
+    earlier = Referral.__table__.alias("earlier")  # type: ignore[attr-defined]
+    return {
+        "first_contact_attempted": _flag(col(Referral.first_contact_at).is_not(None)),
+        "contacted": _flag(
+            exists().where(
+                col(ContactAttempt.referral_id) == rid, col(ContactAttempt.outcome).in_(spoken)
+            )
+        ),
+        "assessed": _flag(
+            exists().where(
+                col(Assessment.referral_id) == rid, col(Assessment.completed_at).is_not(None)
+            )
+        ),
+        "booked": _flag(
+            exists().where(
+                col(Booking.referral_id) == rid,
+                col(Booking.status) != BookingStatus.CANCELLED.value,
+            )
+        ),
+        "attended": _flag(
+            or_(
+                status == ReferralStatus.COMPLETED.value,
+                exists().where(
+                    col(Booking.referral_id) == rid,
+                    col(Booking.status).in_(
+                        (BookingStatus.ATTENDED.value, BookingStatus.COMPLETED.value)
+                    ),
+                ),
+            )
+        ),
+        "completed": _flag(status == ReferralStatus.COMPLETED.value),
+        "non_compliant": _flag(status == ReferralStatus.NON_COMPLIANT.value),
+        "barred": _flag(exists().where(col(IntelligenceLog.referral_id) == rid)),
+        "ineligible": _flag(status == ReferralStatus.INELIGIBLE.value),
+        "repeat_referrals": _flag(
+            exists().where(
+                earlier.c.person_id == col(Referral.person_id),
+                or_(
+                    earlier.c.referred_at < col(Referral.referred_at),
+                    and_(earlier.c.referred_at == col(Referral.referred_at), earlier.c.id < rid),
+                ),
+            )
+        ),
+    }
+
+
+def cube(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, sde, ic, substance, age_band, sex, referrals, *FLAGS counts)."""
+    flags = _stage_flags()
+    per_referral = (
+        select(
+            col(Referral.force_code).label("force"),
+            col(Person.self_defined_ethnicity).label("sde"),
+            col(Person.officer_observed_ethnicity).label("ic"),
+            col(Referral.main_substance).label("substance"),
+            _age_band().label("age_band"),
+            col(Person.sex).label("sex"),
+            *(flags[name].label(name) for name in FLAGS),
+        )
+        .join(Person, col(Person.id) == col(Referral.person_id))
+        .where(in_period(low, high, forces))
+        .subquery("per_referral")
+    )
+    dims = [per_referral.c[name] for name in DIMENSIONS]
+    return select(
+        *dims,
+        func.count().label("referrals"),
+        *(func.sum(per_referral.c[name]).label(name) for name in FLAGS),
+    ).group_by(*dims)
+
+
+def allocations(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, route chosen, referrals)."""
+    return (
+        select(Referral.force_code, Allocation.chosen, func.count(func.distinct(Referral.id)))
+        .join(Allocation, col(Allocation.referral_id) == col(Referral.id))
+        .where(in_period(low, high, forces))
+        .group_by(Referral.force_code, Allocation.chosen)
+    )
+
+
+def onward_referrals(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, need domain, referrals with that need referred on)."""
+    return (
+        select(Referral.force_code, Need.domain, func.count(func.distinct(Referral.id)))
+        .join(Assessment, col(Assessment.referral_id) == col(Referral.id))
+        .join(Need, col(Need.assessment_id) == col(Assessment.id))
+        .where(in_period(low, high, forces), col(Need.action) == NeedAction.REFERRED.value)
+        .group_by(Referral.force_code, Need.domain)
+    )
+
+
+def safeguarding(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, concern type, concerns)."""
+    return (
+        select(Referral.force_code, SafeguardingConcern.type, func.count())
+        .join(SafeguardingConcern, col(SafeguardingConcern.referral_id) == col(Referral.id))
+        .where(in_period(low, high, forces))
+        .group_by(Referral.force_code, SafeguardingConcern.type)
+    )
+
+
+def first_contacts(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, referred_at, first_contact_at) for referrals with a first attempt."""
+    return select(Referral.force_code, Referral.referred_at, Referral.first_contact_at).where(
+        in_period(low, high, forces), col(Referral.first_contact_at).is_not(None)
+    )
+
+
+def completions(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """Rows of (force, referred_at, closed_at) for completed referrals."""
+    return select(Referral.force_code, Referral.referred_at, Referral.closed_at).where(
+        in_period(low, high, forces),
+        col(Referral.status) == ReferralStatus.COMPLETED.value,
+        col(Referral.closed_at).is_not(None),
+    )
+
+
+def evaluation_rows(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
+    """One row per referral for the evaluation extract (names only to take initials)."""
+    assessed = (
+        select(func.min(Assessment.completed_at))
+        .where(col(Assessment.referral_id) == col(Referral.id))
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Person.first_name,
+            Person.last_name,
+            Person.date_of_birth,
+            Person.sex,
+            Referral.force_code,
+            Person.self_defined_ethnicity,
+            Person.officer_observed_ethnicity,
+            Referral.referred_at,
+            Referral.first_contact_at,
+            assessed.label("assessed_at"),
+            Referral.status,
+            Referral.closed_at,
+            Referral.main_substance,
+        )
+        .join(Person, col(Person.id) == col(Referral.person_id))
+        .where(in_period(low, high, forces))
+        .order_by(col(Referral.referred_at), col(Referral.id))
+    )

@@ -1,0 +1,83 @@
+"""Periods and durations: the report's days are UK days, and working days follow the calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+
+from divert_tui.core.rules.calendar import first_contact_due, working_days_between
+
+UK = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, both days included."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """UK local midnight at the start, and at the day after the end (exclusive)."""
+        return (
+            datetime.combine(self.start, time.min, tzinfo=UK),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=UK),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+
+
+def last_complete_months(today: date, months: int = 12) -> Period:
+    """The ``months`` whole calendar months before the month of ``today``."""
+    first_of_this_month = today.replace(day=1)
+    return Period(
+        first_of_this_month - relativedelta(months=months), first_of_this_month - timedelta(days=1)
+    )
+
+
+def uk_day(moment: datetime) -> date:
+    return moment.astimezone(UK).date()
+
+
+@lru_cache(maxsize=1 << 14)
+def working_days_after(start: date, end: date) -> int:
+    return working_days_between(start, end)
+
+
+@lru_cache(maxsize=1 << 12)
+def _due(day: date, working_days: int) -> date:
+    return first_contact_due(day, working_days)
+
+
+def first_contact_timing(
+    referred_at: datetime, first_contact_at: datetime, standard_working_days: int
+) -> tuple[int, bool]:
+    """(working days to the first attempt, whether it met the scheme's standard)."""
+    referred, contacted = uk_day(referred_at), uk_day(first_contact_at)
+    return working_days_after(referred, contacted), contacted <= _due(
+        referred, standard_working_days
+    )
+
+
+def calendar_days(start: datetime, end: datetime) -> int:
+    return max(0, (uk_day(end) - uk_day(start)).days)
+
+
+def median_or_none(values: Iterable[float]) -> float | None:
+    found = list(values)
+    return float(median(found)) if found else None
