@@ -16,11 +16,12 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
 from divert_tui.config import Settings
-from divert_tui.core.services.base import Actor, Permission, ServiceError
+from divert_tui.core.services.base import ROLE_LABELS, Actor, Permission, ServiceError
+from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
 from divert_tui.screens.format import UK
-from divert_tui.screens.help import HelpScreen, describe_key
+from divert_tui.screens.help import HelpScreen, describe_binding
 from divert_tui.screens.lock import LockScreen
 from divert_tui.screens.login import DemoLoginScreen, LoginScreen
 from divert_tui.themes import HIGH_CONTRAST
@@ -39,6 +40,39 @@ AREA_PERMISSIONS: dict[str, Permission] = {
     "reports": Permission.VIEW_REPORTS,
     "admin": Permission.MANAGE_STAFF,
 }
+AREA_NAMES = {
+    "my_work": "My work",
+    "caseload": "Caseload",
+    "courses": "Courses",
+    "reports": "Reports",
+    "admin": "Admin",
+}
+AREA_KEYS = {"my_work": "F2", "caseload": "F3", "courses": "F4", "reports": "F5", "admin": "F6"}
+AREA_OWNERS = {
+    "caseload": "team leads",
+    "reports": "team leads",
+    "admin": "admins",
+}
+
+
+def home_area(role: Role) -> str:
+    """Where a person lands after logging in: an admin manages staff, others work referrals."""
+    return "admin" if role is Role.ADMIN else "my_work"
+
+
+def area_refusal(actor: Actor, mode: str) -> str:
+    """Why this person cannot open an area, and which areas they can use, in words."""
+    mine = ", ".join(
+        f"{AREA_NAMES[area]} ({AREA_KEYS[area]})"
+        for area, permission in AREA_PERMISSIONS.items()
+        if actor.can(permission)
+    )
+    return (
+        f"{AREA_NAMES[mode]} is the area of {AREA_OWNERS.get(mode, 'other roles')}; "
+        f"as a {ROLE_LABELS[actor.role]} you can use {mine or 'no area'}."
+    )
+
+
 IDLE_CHECK_SECONDS = 5.0
 
 
@@ -205,7 +239,7 @@ class DivertApp(App[None]):
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
         self._last_input = monotonic()
-        self.switch_mode("my_work")
+        self.switch_mode(home_area(actor.role))
 
     # --- areas and global actions -------------------------------------------------------
 
@@ -213,18 +247,20 @@ class DivertApp(App[None]):
         if action in ("area", "practice", "lock"):
             if self.actor is None or self._locked:
                 return False
-            if action == "area":
-                # Not from a dialog (the self-harm protocol, a confirmation): answer it first.
-                if isinstance(self.screen, ModalScreen):
-                    return False
-                return self.actor.can(AREA_PERMISSIONS[str(parameters[0])])
+            # Not from a dialog (the self-harm protocol, a confirmation): answer it first.
+            # An area the person may not use still answers, to say whose area it is.
+            if action == "area" and isinstance(self.screen, ModalScreen):
+                return False
         return True
 
     def action_area(self, mode: str) -> None:
-        """Go to an area; pressed again inside it, back to the area's own list."""
+        """Go to an area's own list, whatever was open on top of it there or here."""
+        actor = self.require_actor()
+        if not actor.can(AREA_PERMISSIONS[mode]):
+            self.notify(area_refusal(actor, mode), title="Not your area", severity="warning")
+            return
         if self.current_mode != mode:
             self.switch_mode(mode)
-            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
@@ -236,15 +272,15 @@ class DivertApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        title = getattr(self.screen, "AREA", "") or "this screen"
         rows = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.description:
                 continue
             shown = binding.key_display or self.get_key_display(binding)
-            rows.append((describe_key(shown or key), binding.description, binding.action))
-        rows.sort(key=lambda row: (row[2].startswith(("app.", "area", "help", "quit")), row[0]))
-        title = getattr(self.screen, "AREA", "") or type(self.screen).__name__
+            rows.append(describe_binding(shown or key, binding, active.node is self, title))
+        rows.sort(key=lambda row: (row[2] == "everywhere", row[0]))
         self.push_screen(HelpScreen(title, rows))
 
     def open_referral(self, referral_id: int) -> None:

@@ -172,10 +172,16 @@ def clean_sex(text: str) -> str:
     return _SEXES[value].value
 
 
+_NOT_STATED_WORDS = {"NOTSTATED", "NOT_STATED", "PREFERNOTTOSAY", "DECLINED"}
+
+
 def clean_self_defined(text: str) -> str | None:
+    """An 18+1 code; "not stated" (the person chose not to say) is its own code, NS."""
     value = text.strip().upper().replace(" ", "")
     if not value:
         return None
+    if value in _NOT_STATED_WORDS:
+        return "NS"
     if value not in SELF_DEFINED_ETHNICITY:
         raise FieldProblem(
             f"not a self-defined (18+1) code such as W1, B2 or NS; {len(SELF_DEFINED_ETHNICITY)} "
@@ -191,7 +197,9 @@ def clean_officer_observed(text: str) -> str | None:
     if value.isdigit():
         value = f"IC{value}"
     if value not in OFFICER_OBSERVED_ETHNICITY:
-        raise FieldProblem(f"not an IC code ({', '.join(OFFICER_OBSERVED_ETHNICITY)})")
+        raise FieldProblem(
+            "not an IC code: use IC1-IC6, or IC9 when unknown (there is no IC7 or IC8)"
+        )
     return value
 
 

@@ -147,7 +147,7 @@ SELF_DEFINED_ETHNICITY: dict[str, str] = {
     "NS": "Not stated",
 }
 
-# Officer-observed ethnicity: the IC codes.
+# Officer-observed ethnicity: the Home Office IC codes. There is no IC7 or IC8; IC9 is unknown.
 OFFICER_OBSERVED_ETHNICITY: dict[str, str] = {
     "IC1": "White - North European",
     "IC2": "White - South European",
@@ -155,9 +155,10 @@ OFFICER_OBSERVED_ETHNICITY: dict[str, str] = {
     "IC4": "Asian",
     "IC5": "Chinese, Japanese or other South East Asian",
     "IC6": "Arab or North African",
-    "IC7": "Unknown",
-    "IC9": "Not recorded",
+    "IC9": "Unknown",
 }
+# Codes that were stored before the vocabulary was put right, and what they mean now.
+RETIRED_IC_CODES: dict[str, str] = {"IC7": "IC9", "IC8": "IC9"}
 
 
 @dataclass(frozen=True)
@@ -209,6 +210,30 @@ SUBSTANCES: dict[str, Substance] = {
             "Benzodiazepines",
             "C",
             ("benzos", "diazepam", "valium", "xanax", "alprazolam", "etizolam"),
+        ),
+        Substance(
+            "ghb",
+            "GHB/GBL",
+            "B",
+            ("gbl", "g", "gina", "liquid ecstasy", "ghb/gbl", "gamma hydroxybutyrate"),
+        ),
+        Substance(
+            "mephedrone", "Mephedrone", "B", ("meow meow", "m cat", "mcat", "4 mmc", "drone")
+        ),
+        Substance("tramadol", "Tramadol", "C", ("trams",)),
+        Substance("pregabalin", "Pregabalin", "C", ("lyrica", "pregab", "buds")),
+        Substance("lsd", "LSD", "A", ("acid", "tabs", "blotter")),
+        Substance(
+            "magic_mushrooms",
+            "Magic mushrooms (psilocybin)",
+            "A",
+            ("mushrooms", "shrooms", "psilocybin", "liberty caps"),
+        ),
+        Substance(
+            "ssri",
+            "SSRI antidepressants",
+            "",
+            ("antidepressants", "sertraline", "fluoxetine", "citalopram", "prozac"),
         ),
         Substance("other", "Other", "", ()),
     )

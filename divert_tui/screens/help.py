@@ -14,6 +14,13 @@ def describe_key(key: str) -> str:
     return key.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").replace("_", " ")
 
 
+def describe_binding(
+    key: str, binding: Binding, app_wide: bool, screen_title: str
+) -> tuple[str, str, str]:
+    """(key, what it does, where it works), in a worker's words: never the action's name."""
+    return describe_key(key), binding.description, "everywhere" if app_wide else screen_title
+
+
 class HelpScreen(DivertModal):
     """Lists the bindings gathered from the screen under it (passed in, so nothing is missed)."""
 
@@ -33,9 +40,9 @@ class HelpScreen(DivertModal):
         with Vertical(id="help-box"):
             yield Static(f"Keys · {self._title}  (Esc to close)", classes="title")
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Does", "Action")
-            for key, description, action in self._rows:
-                table.add_row(key, description, action)
+            table.add_columns("Key", "Does", "Where")
+            for key, description, where in self._rows:
+                table.add_row(key, description, where)
             yield table
 
     def on_mount(self) -> None:

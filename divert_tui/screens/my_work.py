@@ -4,30 +4,40 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
 from divert_tui.core.services import queue, referrals
+from divert_tui.core.services.contact_safety import ContactCaution
 from divert_tui.core.services.paging import Page
+from divert_tui.core.vocab import Role
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
-from divert_tui.widgets.paged_table import PagedTable, TablePage
+from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 
 PAGE_SIZE = 50
 
+# At 80 columns the queue keeps who, the status and the worker; the date of birth, the
+# police reference and the substance go first (they are on the referral screen).
 QUEUE_COLUMNS = [
-    ("flag", "1st call"),
-    ("referred", "Referred"),
-    ("reference", "Police ref"),
-    ("name", "Name"),
-    ("dob", "Born"),
-    ("substance", "Substance"),
-    ("status", "Status"),
-    ("worker", "Worker"),
+    ListColumn("flag", "1st call", narrow_label="1st", narrow_width=7),
+    ListColumn("referred", "Referred", narrow_width=10),
+    ListColumn("reference", "Police ref", narrow=False),
+    ListColumn("name", "Name", narrow_width=16),
+    ListColumn("phone", "Phone", narrow_width=8),
+    ListColumn("dob", "Born", narrow=False),
+    ListColumn("substance", "Substance", narrow=False),
+    ListColumn("status", "Status", narrow_width=13),
+    ListColumn("worker", "Worker", narrow_width=12),
 ]
+
+
+def caution_cell(caution: ContactCaution | None) -> Text:
+    return Text(caution.short, style="bold red") if caution else Text("")
 
 
 def queue_page(result: Page[queue.QueueRow], today: date) -> TablePage:
@@ -37,9 +47,10 @@ def queue_page(result: Page[queue.QueueRow], today: date) -> TablePage:
                 str(row.referral_id),
                 (
                     fmt.contact_flag(row.contact_flag(today)),
-                    fmt.uk_time(row.referred_at),
+                    fmt.uk_moment(row.referred_at),
                     row.police_reference,
                     row.person_name,
+                    caution_cell(row.contact_caution),
                     fmt.uk_date(row.date_of_birth),
                     fmt.substance(row.main_substance),
                     fmt.label(row.status),
@@ -64,6 +75,10 @@ class MyWorkScreen(DivertScreen):
         Binding("ctrl+n", "new_referral", "New referral"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: dict[str, queue.QueueRow] = {}  # the page shown, by row key
+
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield PagedTable(
@@ -78,6 +93,7 @@ class MyWorkScreen(DivertScreen):
         result = queue.my_work(
             self.app.db, self.app.require_actor(), page=page, page_size=PAGE_SIZE, search=search
         )
+        self._rows = {str(row.referral_id): row for row in result.rows}
         return queue_page(result, self.app.today())
 
     def on_mount(self) -> None:
@@ -111,17 +127,26 @@ class MyWorkScreen(DivertScreen):
             then=lambda _: self._changed("Claimed: on your caseload now"),
         )
 
-    def action_log_attempt(self) -> None:
-        referral_id = self._selected()
-        if referral_id is None:
-            return
-        table = self.query_one(PagedTable).table
-        who = str(table.get_row_at(table.cursor_row)[3])
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("claim", "log_attempt", "new_referral"):
+            # An admin manages the service; working referrals needs a worker or lead account.
+            actor = self.app.actor
+            return actor is not None and actor.role is not Role.ADMIN
+        return True
 
+    def _row(self) -> queue.QueueRow | None:
+        key = self.query_one(PagedTable).current_key()
+        return self._rows.get(key) if key else None
+
+    def action_log_attempt(self) -> None:
+        row = self._row()
+        if row is None:
+            return
         self.log_call(
-            referral_id,
-            who,
-            lambda logged: self._changed(
+            row.referral_id,
+            row.person_name,
+            caution=row.contact_caution.text if row.contact_caution else "",
+            then=lambda logged: self._changed(
                 "Call logged"
                 + (
                     f". Contact policy met: {logged.verdict.reason}; open it (Enter) to close."

@@ -21,12 +21,18 @@ from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
 
-FIRST_CONTACT = {
-    "done": ("first contact made", ""),
-    "overdue": ("first contact OVERDUE", "bold red"),
-    "due_today": ("first contact due today", "bold yellow"),
-    "due": ("first contact due", ""),
-}
+
+def _first_contact(detail: referral_view.ReferralDetail) -> Text:
+    """When the first call was made, or by when it is due: never a due date for a call made."""
+    due = fmt.uk_date(detail.first_contact_due)
+    if detail.first_contact == "done":
+        made = fmt.uk_time(detail.first_contact_at) if detail.first_contact_at else ""
+        return Text(f"first contact made {made}".rstrip())
+    if detail.first_contact == "overdue":
+        return Text(f"first contact OVERDUE (was due by {due})", style="bold red")
+    if detail.first_contact == "due_today":
+        return Text(f"first contact due today ({due})", style="bold yellow")
+    return Text(f"first contact due by {due}")
 
 
 def _person_text(detail: referral_view.ReferralDetail) -> Text:
@@ -39,6 +45,9 @@ def _person_text(detail: referral_view.ReferralDetail) -> Text:
     text.append(f"Phone {p.phone or 'none'} · postcode {p.postcode or 'none'}")
     if p.needs_interpreter:
         text.append(" · NEEDS AN INTERPRETER", style="bold")
+    if detail.contact_caution is not None:
+        text.append("\n")
+        text.append(detail.contact_caution.text, style="bold white on red")
     text.append("\nEthnicity: self-defined ")
     text.append(SELF_DEFINED_ETHNICITY.get(p.self_defined_ethnicity or "", "not recorded"))
     text.append(" · officer-observed ")
@@ -49,7 +58,7 @@ def _person_text(detail: referral_view.ReferralDetail) -> Text:
 def _referral_text(detail: referral_view.ReferralDetail) -> Text:
     text = Text()
     text.append(f"{detail.police_reference}", style="bold")
-    text.append(f" · {detail.scheme} · referred {fmt.uk_time(detail.referred_at)}")
+    text.append(f" · {detail.scheme} · referred {fmt.uk_moment(detail.referred_at)}")
     text.append(f" · offence {fmt.uk_date(detail.offence_date)} · via {fmt.label(detail.source)}\n")
     text.append("Found: " + ", ".join(fmt.substance(s) for s in detail.substances))
     if detail.officer or detail.location:
@@ -59,10 +68,9 @@ def _referral_text(detail: referral_view.ReferralDetail) -> Text:
     if detail.status_reason:
         text.append(f" ({detail.status_reason})")
     text.append(f" · worker: {detail.assigned_worker or 'unassigned'}")
-    label, style = FIRST_CONTACT.get(detail.first_contact, (detail.first_contact, ""))
     if detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING):
         text.append(" · ")
-        text.append(f"{label} {fmt.uk_date(detail.first_contact_due)}", style=style)
+        text.append_text(_first_contact(detail))
     if detail.feed_notes:
         text.append(f"\nOfficer's notes: {detail.feed_notes}")
     return text
@@ -139,14 +147,19 @@ class ReferralScreen(DivertScreen):
                     timeline.add_columns("When", "What", "Who", "Detail")
                     yield timeline
                 with Vertical(id="earlier-pane"):
-                    yield Static("Earlier referrals of this person", classes="title")
+                    yield Static("Other referrals of this person", classes="title")
                     earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
-                    earlier.add_columns("Referred", "Police ref", "Force", "Outcome")
+                    earlier.add_columns("Referred", "", "Police ref", "Force", "Outcome")
                     yield earlier
         yield Footer()
 
     def on_mount(self) -> None:
         self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        """Back from a call, a dialog or another area: show the referral as it is now."""
+        if self.detail is not None:
+            self.action_reload()
 
     # --- loading ------------------------------------------------------------------------
 
@@ -174,12 +187,21 @@ class ReferralScreen(DivertScreen):
         earlier.clear()
         for e in detail.earlier:
             earlier.add_row(
-                fmt.uk_date(e.referred_at.date()), e.police_reference, e.force_code, e.outcome
+                fmt.uk_date(e.referred_at.date()),
+                e.relation,
+                e.police_reference,
+                fmt.label(e.force_code),
+                e.outcome,
             )
         if not detail.earlier:
-            earlier.add_row("", "none", "", "")
+            earlier.add_row("", "", "none", "", "")
         self.refresh_bindings()
-        timeline.focus()
+        self._focus_without_scrolling(timeline)
+
+    def _focus_without_scrolling(self, table: DataTable[str]) -> None:
+        """Keys go to the timeline, but the top (name, phone, warnings) stays in view."""
+        table.focus(scroll_visible=False)
+        self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
@@ -187,6 +209,10 @@ class ReferralScreen(DivertScreen):
             return action in ("back", "reload")
         actor = self.app.actor
         open_call = detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING)
+        if action in ("claim", "log_attempt", "assess") and (
+            actor is None or actor.role is Role.ADMIN
+        ):
+            return False  # working referrals needs a worker or team lead account
         if action == "claim":
             return detail.assigned_worker is None and detail.status not in _CLOSED
         if action == "log_attempt":
@@ -239,7 +265,14 @@ class ReferralScreen(DivertScreen):
         )
 
     def action_log_attempt(self) -> None:
-        self.log_call(self.referral_id, self._who(), self._logged, expected_version=self._version())
+        caution = self.detail.contact_caution if self.detail else None
+        self.log_call(
+            self.referral_id,
+            self._who(),
+            self._logged,
+            expected_version=self._version(),
+            caution=caution.text if caution else "",
+        )
 
     def _logged(self, logged: referrals.ContactLogged) -> None:
         if logged.verdict.propose_non_compliant:

@@ -64,6 +64,7 @@ class Matrix:
     labels: dict[str, str]
     cells: dict[tuple[str, str], str]
     catalogue: dict[str, str]  # catalogue code -> column key
+    unrated: frozenset[str] = frozenset()  # catalogue codes with no column, on purpose
 
     def column_of(self, substance: str) -> str | None:
         if substance in self.columns:
@@ -100,7 +101,10 @@ def _parse(raw: dict[str, Any]) -> Matrix:
     for (row, col), value in cells.items():
         if cells.get((col, row)) != value:
             raise ValueError(f"combinations.toml: {row} x {col} is not symmetric")
-    return Matrix(raw["source"], raw["licence"], statuses, columns, labels, cells, catalogue)
+    unrated = frozenset(raw.get("unrated", ()))
+    return Matrix(
+        raw["source"], raw["licence"], statuses, columns, labels, cells, catalogue, unrated
+    )
 
 
 @cache

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from divert_tui.core.database import Database
 from divert_tui.core.models import ContactAttempt, Person, Referral, Staff
 from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.paging import Page, clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
 
@@ -33,6 +34,7 @@ class QueueRow:
     worker: str | None
     first_contact_due: date | None
     attempts: int
+    contact_caution: ContactCaution | None = None  # the number is not safe to call or message
 
     def contact_flag(self, today: date) -> str:
         """'overdue', 'due today' or '' for a referral still waiting for its first contact."""
@@ -144,6 +146,7 @@ def _page(
                 worker.display_name,
                 Referral.first_contact_due,
                 attempts,
+                Referral.person_id,
             )
             .join(Person, col(Person.id) == Referral.person_id)
             .outerjoin(worker, col(worker.id) == Referral.assigned_worker_id)
@@ -152,6 +155,8 @@ def _page(
             .offset(page * page_size)
             .limit(page_size)
         )
+        found = session.exec(statement).all()
+        cautions = contact_cautions(session, [r[12] for r in found])
         rows = [
             QueueRow(
                 referral_id=r[0],
@@ -165,7 +170,8 @@ def _page(
                 worker=r[9],
                 first_contact_due=r[10],
                 attempts=r[11] or 0,
+                contact_caution=cautions.get(r[12]),
             )
-            for r in session.exec(statement).all()
+            for r in found
         ]
     return Page(rows, total, page, page_size)

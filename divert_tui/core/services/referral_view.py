@@ -24,11 +24,12 @@ from divert_tui.core.models import (
 )
 from divert_tui.core.models import StatusChange as StatusRow
 from divert_tui.core.rules import contact
-from divert_tui.core.rules.calendar import first_contact_state
+from divert_tui.core.rules.calendar import first_contact_state, state_for_due
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
+from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.referrals import attempts_of, decide_for
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 
@@ -50,12 +51,15 @@ class PersonView:
 
 @dataclass(frozen=True)
 class EarlierReferral:
+    """Another referral of the same person (earlier or later than the one open)."""
+
     referral_id: int
     force_code: str
     police_reference: str
     referred_at: datetime
     status: str
     outcome: str
+    relation: str = "earlier"  # "earlier" or "later" than the referral open
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,8 @@ class ReferralDetail:
     timeline: tuple[TimelineEntry, ...]
     contact: contact.ContactVerdict
     open_concerns: tuple[OpenConcern, ...] = ()
+    first_contact_at: datetime | None = None  # UK local time of the first attempt
+    contact_caution: ContactCaution | None = None  # the number is not safe to call or message
 
 
 @dataclass(frozen=True)
@@ -216,12 +222,16 @@ def timeline(session: Session, referral_id: int) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
-def earlier_referrals(session: Session, person_id: int, but: int) -> list[EarlierReferral]:
+def earlier_referrals(
+    session: Session, person_id: int, but: int, referred_at: datetime | None = None
+) -> list[EarlierReferral]:
+    """The person's other referrals in date order, each marked earlier or later than ``but``."""
     rows = session.exec(
         select(Referral)
         .where(Referral.person_id == person_id, Referral.id != but)
-        .order_by(col(Referral.referred_at).desc())
+        .order_by(col(Referral.referred_at), col(Referral.id))
     ).all()
+    pivot = _uk(referred_at) if referred_at is not None else None
     return [
         EarlierReferral(
             r.id or 0,
@@ -230,6 +240,7 @@ def earlier_referrals(session: Session, person_id: int, but: int) -> list[Earlie
             _uk(r.referred_at),
             r.status,
             r.status_reason or r.status.replace("_", " "),
+            "later" if pivot is not None and _uk(r.referred_at) > pivot else "earlier",
         )
         for r in rows
     ]
@@ -273,11 +284,19 @@ def open_referral(
             status_reason=referral.status_reason or "",
             assigned_worker=worker,
             first_contact_due=referral.first_contact_due,
-            first_contact=first_contact_state(
-                referred,
-                scheme.first_contact_working_days,
-                today,
-                contacted=referral.first_contact_at is not None,
+            first_contact=(
+                state_for_due(
+                    referral.first_contact_due,
+                    today,
+                    contacted=referral.first_contact_at is not None,
+                )
+                if referral.first_contact_due is not None
+                else first_contact_state(
+                    referred,
+                    scheme.first_contact_working_days,
+                    today,
+                    contacted=referral.first_contact_at is not None,
+                )
             ),
             eligible=verdict.eligible,
             eligibility=verdict.explanation,
@@ -289,10 +308,16 @@ def open_referral(
                 else None
             ),
             person=_person(session, referral.person_id, referred.date()),
-            earlier=tuple(earlier_referrals(session, referral.person_id, referral_id)),
+            earlier=tuple(
+                earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
+            ),
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
             open_concerns=tuple(open_concerns(session, referral_id)),
+            first_contact_at=(
+                _uk(referral.first_contact_at) if referral.first_contact_at else None
+            ),
+            contact_caution=contact_cautions(session, [referral.person_id]).get(referral.person_id),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail

@@ -27,6 +27,7 @@ from divert_tui.core.models import (
     utcnow,
 )
 from divert_tui.core.rules import contact, eligibility
+from divert_tui.core.rules.calendar import first_contact_due
 from divert_tui.core.rules.lifecycle import check_move
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
@@ -35,6 +36,7 @@ from divert_tui.core.services.base import (
     ConflictError,
     NotFound,
     Permission,
+    PermissionDenied,
     ServiceError,
     ValidationError,
     check_version,
@@ -162,6 +164,11 @@ def claim(
         check_version(referral.version, expected_version, "referral")
         if actor.staff_id is None:
             raise ValidationError({"worker": "only a staff member can claim a referral"})
+        if actor.role is Role.ADMIN:
+            raise PermissionDenied(
+                "an admin account cannot take referrals on: working referrals needs a drug "
+                "worker or team lead account"
+            )
         if referral.assigned_worker_id not in (None, actor.staff_id):
             raise ConflictError("this referral is already claimed by another worker")
         if referral.status not in _OPEN:
@@ -391,6 +398,8 @@ def override_bar(
             raise MoveRefused(f"there is no bar to set aside: {verdict.explanation}")
         today = datetime.now(feed_fields.UK_TIME).date()
         referral.bar_override_reason = f"{actor.username}|{today.isoformat()}|{reason.strip()}"
+        # Nobody could call while the bar stood: the first-contact clock starts now.
+        referral.first_contact_due = first_contact_due(today, scheme.first_contact_working_days)
         if referral.status == S.INELIGIBLE.value:
             facts = _facts(session, referral, actor, scheme, reason.strip())
             role = Role.TEAM_LEAD.value if actor.role is Role.TRAINER else actor.role.value
