@@ -20,29 +20,22 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
-from divert_tui.widgets.paged_table import PagedTable, TablePage
+from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 
 PAGE_SIZE = 50
-NARROW = 100  # below this width the table drops the columns a lead can do without
 
-WIDE_COLUMNS = [
-    ("mark", " "),
-    ("flag", "1st call"),
-    ("referred", "Referred"),
-    ("reference", "Police ref"),
-    ("name", "Name"),
-    ("force", "Force"),
-    ("substance", "Substance"),
-    ("status", "Status"),
-    ("worker", "Worker"),
-]
-NARROW_COLUMNS = [
-    ("mark", " "),
-    ("flag", "1st"),
-    ("reference", "Police ref"),
-    ("name", "Name"),
-    ("status", "Status"),
-    ("worker", "Worker"),
+# At 80 columns a lead keeps who, the status and the worker; the force, the substance and
+# the time of referral go first (they are on the referral screen).
+CASELOAD_COLUMNS = [
+    ListColumn("mark", " ", narrow_width=1),
+    ListColumn("flag", "1st call", narrow_label="1st", narrow_width=7),
+    ListColumn("referred", "Referred", narrow=False),
+    ListColumn("reference", "Police ref", narrow_width=15),
+    ListColumn("name", "Name", narrow_width=17),
+    ListColumn("force", "Force", narrow=False),
+    ListColumn("substance", "Substance", narrow=False),
+    ListColumn("status", "Status", narrow_width=13),
+    ListColumn("worker", "Worker", narrow_width=14),
 ]
 AGES = (7, 14, 28, 56, 90)
 
@@ -78,32 +71,34 @@ class CaseloadScreen(DivertScreen):
         self.marked: set[int] = set()
         self.follow: int | None = None
         self._worker_names: dict[int, str] = {}
-        self._narrow = False
+        self._in_dialog = False
 
     def compose(self) -> ComposeResult:
-        self._narrow = self.app.size.width < NARROW
         yield AppHeader()
         yield Static("", id="counts")
         yield Static("", id="filters")
         yield PagedTable(
-            NARROW_COLUMNS if self._narrow else WIDE_COLUMNS,
+            CASELOAD_COLUMNS,
             self._fetch,
             id="caseload",
             empty_text="No referrals match: x clears the filters.",
         )
         yield Footer()
 
-    async def on_resize(self) -> None:
-        if (self.app.size.width < NARROW) != self._narrow:
-            await self.recompose()
-            self.query_one(PagedTable).focus_table()
-
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus_table()
 
     def on_screen_resume(self) -> None:
-        self._keep_cursor()
+        # Back from a dialog of this screen: its own action reloads what changed. Back from
+        # a referral (or another screen): show the current state, cursor on the same referral.
+        if self._in_dialog:
+            self._in_dialog = False
+            return
         self.query_one(PagedTable).load()
+
+    def _dialog(self, screen, callback) -> None:  # type: ignore[no-untyped-def]
+        self._in_dialog = True
+        self.app.push_screen(screen, callback)
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -131,29 +126,19 @@ class CaseloadScreen(DivertScreen):
             mark = Text("✓", style="bold green") if row.referral_id in self.marked else Text("")
             flag = fmt.contact_flag(row.contact_flag(today))
             worker = row.worker or "unassigned"
-            if self._narrow:
-                cells = (
-                    mark,
-                    flag,
-                    row.police_reference,
-                    row.person_name,
-                    fmt.label(row.status),
-                    worker,
-                )
-            else:
-                cells = (
-                    mark,
-                    flag,
-                    fmt.uk_time(row.referred_at),
-                    row.police_reference,
-                    row.person_name,
-                    row.force_code.replace("_", " ").title(),
-                    fmt.substance(row.main_substance),
-                    fmt.label(row.status),
-                    worker,
-                )
+            cells = (
+                mark,
+                flag,
+                fmt.uk_time(row.referred_at),
+                row.police_reference,
+                row.person_name,
+                row.force_code.replace("_", " ").title(),
+                fmt.substance(row.main_substance),
+                fmt.label(row.status),
+                worker,
+            )
             rows.append((str(row.referral_id), cells))
-        return TablePage(rows, result.total, result.page, result.pages, "referrals")
+        return TablePage(rows, result.total, result.page, result.pages, "referrals", "referral")
 
     def _show_counts(self, result: CaseloadPage, chosen: CaseloadFilter) -> None:
         parts = [_plural(result.total, "referral") + " match"]
@@ -209,7 +194,7 @@ class CaseloadScreen(DivertScreen):
             ("barred", f"Person barred only: {on_off[c.barred]}"),
             ("clear", "Clear every filter"),
         ]
-        self.app.push_screen(
+        self._dialog(
             PickDialog("Filter the caseload", choices, "↑↓ and Enter, or a number · Esc: done"),
             self._filter_chosen,
         )
@@ -264,7 +249,7 @@ class CaseloadScreen(DivertScreen):
             if value is not None:
                 self._apply(make(value))
 
-        self.app.push_screen(PickDialog(title, choices), chosen)
+        self._dialog(PickDialog(title, choices), chosen)
 
     def _pick_worker(self, c: CaseloadFilter) -> None:
         def show(loads: list[workload.WorkerLoad]) -> None:
@@ -300,7 +285,7 @@ class CaseloadScreen(DivertScreen):
             if value is not None:
                 self._apply(caseload_service.with_sort(self.chosen, SortKey(value)))
 
-        self.app.push_screen(
+        self._dialog(
             PickDialog("Sort by (the same column again turns the order round)", choices), chosen
         )
 
@@ -335,7 +320,7 @@ class CaseloadScreen(DivertScreen):
                 return
             self._reload(number - 1)
 
-        self.app.push_screen(ReasonDialog("Go to page", f"Page number (1 to {pages:,}):"), go)
+        self._dialog(ReasonDialog("Go to page", f"Page number (1 to {pages:,}):"), go)
 
     # -- selecting and reassigning -------------------------------------------------------------
 
@@ -399,7 +384,7 @@ class CaseloadScreen(DivertScreen):
                 for w in loads
             ]
             title = f"Reassign {_plural(len(ids), 'referral')} to"
-            self.app.push_screen(PickDialog(title, choices), lambda v: self._reassign_to(ids, v))
+            self._dialog(PickDialog(title, choices), lambda v: self._reassign_to(ids, v))
 
         self.call_service(
             workload.worker_loads,
