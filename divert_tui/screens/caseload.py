@@ -47,14 +47,14 @@ def _plural(count: int, noun: str) -> str:
 class CaseloadScreen(DivertScreen):
     AREA = "Caseload"
     BINDINGS = [
-        Binding("f", "filters", "Filter"),
+        Binding("f", "filters", "Filters"),
         Binding("o", "sort", "Sort"),
         Binding("space", "toggle_mark", "Select", key_display="Space"),
-        Binding("a", "mark_all", "Select all matching"),
+        Binding("a", "mark_all", "Select all matching", show=False),
         Binding("R", "reassign", "Reassign", key_display="R"),
-        Binding("w", "workers", "Worker load"),
-        Binding("g", "safeguarding", "Safeguarding follow-ups"),
-        Binding("j", "jump", "Go to page"),
+        Binding("w", "workers", "Workers"),
+        Binding("g", "safeguarding", "Safeguarding follow-ups", show=False),
+        Binding("j", "jump", "Go to page", show=False),
         Binding("home", "first_page", "First page", show=False, priority=True),
         Binding("end", "last_page", "Last page", show=False, priority=True),
         Binding("x", "clear", "Clear filters and selection", show=False),
