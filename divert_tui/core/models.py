@@ -80,7 +80,10 @@ class Staff(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (Index("ix_person_match", "last_name_key", "first_name_key", "date_of_birth"),)
+    __table_args__ = (
+        Index("ix_person_match", "last_name_key", "first_name_key", "date_of_birth"),
+        Index("ix_person_postcode", "postcode"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
@@ -103,6 +106,9 @@ class Referral(SQLModel, table=True):
         UniqueConstraint("force_code", "police_reference", name="uq_referral_force_reference"),
         Index("ix_referral_queue", "force_code", "status", "referred_at"),
         Index("ix_referral_worker", "assigned_worker_id", "status", "referred_at"),
+        Index("ix_referral_status_referred", "status", "referred_at"),
+        Index("ix_referral_first_contact_due", "first_contact_due"),
+        Index("ix_referral_force_referred", "force_code", "referred_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     force_code: str = Field(foreign_key="force.code", max_length=32)
@@ -270,6 +276,7 @@ class NeedService(SQLModel, table=True):
 
 class SafeguardingConcern(SQLModel, table=True):
     __tablename__ = "safeguarding_concern"
+    __table_args__ = (Index("ix_safeguarding_concern_open", "referral_id", "closed_at"),)
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
     type: str = choice(vocab.SafeguardingType, "type")
@@ -370,6 +377,7 @@ class WaitingEntry(SQLModel, table=True):
 
 class IntelligenceLog(SQLModel, table=True):
     __tablename__ = "intelligence_log"
+    __table_args__ = (Index("ix_intelligence_log_person_bar", "person_id", "bar_until"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
