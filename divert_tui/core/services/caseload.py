@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, false, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -25,6 +25,7 @@ from divert_tui.core.models import (
     SafeguardingConcern,
     Staff,
 )
+from divert_tui.core.rules.matching import normalise_name
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
 from divert_tui.core.services.paging import clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
@@ -187,18 +188,48 @@ def _conditions(actor: Actor, chosen: CaseloadFilter, today: date) -> list[Any]:
         )
     needle = chosen.search.strip().lower()
     if needle:
-        like = f"%{needle}%"
-        squashed = f"%{needle.replace(' ', '')}%"
-        conditions.append(
-            or_(
-                func.lower(Referral.police_reference).like(like),
-                func.lower(Person.last_name).like(like),
-                func.lower(Person.first_name).like(like),
-                func.lower(Person.first_name + " " + Person.last_name).like(like),
-                func.replace(func.lower(Person.postcode), " ", "").like(squashed),
+        conditions.append(search_condition(needle))
+    return conditions
+
+
+def search_condition(needle: str) -> Any:
+    """Police reference, name or postcode containing what was typed.
+
+    Names are matched on the stored match keys (letters only, accents and case folded), so
+    "o'brien" finds O'Brien; two words are a first and a last name. Only a search with a
+    digit (or a slash) in it looks at references and postcodes, and only one without looks
+    at names: each clause left out is a scan of 100,000 rows saved.
+    """
+    clauses: list[Any] = []
+    if any(ch.isdigit() for ch in needle) or "/" in needle:
+        clauses.append(func.lower(Referral.police_reference).like(f"%{needle}%"))
+        squashed = needle.replace(" ", "").upper()
+        clauses.append(
+            col(Referral.person_id).in_(
+                select(Person.id).where(
+                    func.replace(Person.postcode, " ", "").like(f"%{squashed}%")
+                )
             )
         )
-    return conditions
+    else:
+        words = [normalise_name(w) for w in needle.split()]
+        words = [w for w in words if w]
+        if len(words) == 1:
+            names = or_(
+                col(Person.first_name_key).like(f"%{words[0]}%"),
+                col(Person.last_name_key).like(f"%{words[0]}%"),
+            )
+        elif words:
+            names = and_(
+                col(Person.first_name_key).like(f"%{words[0]}%"),
+                col(Person.last_name_key).like(f"%{words[-1]}%"),
+            )
+        else:
+            names = None
+        if names is not None:
+            # The people matched once, as a subquery: the counts never join person.
+            clauses.append(col(Referral.person_id).in_(select(Person.id).where(names)))
+    return or_(*clauses) if clauses else false()
 
 
 def overdue_condition(today: date) -> Any:
@@ -252,7 +283,6 @@ def caseload_page(
         counted = (
             select(Referral.status, func.count())
             .select_from(Referral)
-            .join(Person, col(Person.id) == Referral.person_id)
             .where(*conditions)
             .group_by(Referral.status)
         )
@@ -344,11 +374,7 @@ def matching_ids(
     conditions = _conditions(actor, chosen, today)
     with db.read() as session:
         ids = session.exec(
-            select(Referral.id)
-            .join(Person, col(Person.id) == Referral.person_id)
-            .where(*conditions)
-            .order_by(col(Referral.id))
-            .limit(limit + 1)
+            select(Referral.id).where(*conditions).order_by(col(Referral.id)).limit(limit + 1)
         ).all()
     if len(ids) > limit:
         raise ValidationError(
