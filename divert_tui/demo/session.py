@@ -43,8 +43,11 @@ def open_demo(
     seed: int = DEFAULT_SEED,
     today: date | None = None,
     schemes_dir: Path | None = None,
+    now_minute: int | None = None,
 ) -> Opened:
-    """Create, migrate and fill the demo database (or reopen a demo one given by ``url``)."""
+    """Create, migrate and fill the demo database (or reopen a demo one given by ``url``).
+
+    ``now_minute`` is the real UK time on ``today``, so that nothing is dated after it."""
     if url is None:
         url = f"sqlite:///{demo_database_path()}"
     else:
@@ -52,7 +55,9 @@ def open_demo(
     opened = open_database(url, schemes_dir)
     try:
         if not is_demo_database(opened.db) or not _has_referrals(opened):
-            fill_demo(opened.db, referrals, seed, today, schemes=opened.schemes)
+            fill_demo(
+                opened.db, referrals, seed, today, schemes=opened.schemes, now_minute=now_minute
+            )
     except BaseException:
         opened.db.dispose()
         raise
