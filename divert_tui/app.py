@@ -125,12 +125,12 @@ class DivertApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "area('my_work')", "My work", show=False),
-        Binding("f3", "area('caseload')", "Caseload", show=False),
-        Binding("f4", "area('courses')", "Courses", show=False),
-        Binding("f5", "area('reports')", "Reports", show=False),
-        Binding("f6", "area('admin')", "Admin", show=False),
-        Binding("f7", "practice", "Instruments", show=False),
+        Binding("f2", "area('my_work')", "Go to My work", show=False),
+        Binding("f3", "area('caseload')", "Go to Caseload", show=False),
+        Binding("f4", "area('courses')", "Go to Courses", show=False),
+        Binding("f5", "area('reports')", "Go to Reports", show=False),
+        Binding("f6", "area('admin')", "Go to Admin", show=False),
+        Binding("f7", "practice", "Practise the instruments", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -273,15 +273,18 @@ class DivertApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         title = getattr(self.screen, "AREA", "") or "this screen"
-        rows = []
+        ranked = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.description:
-                continue
+            if not binding.description or key.startswith("super+"):
+                continue  # super+c repeats ctrl+c, for a Mac keyboard
             shown = binding.key_display or self.get_key_display(binding)
-            rows.append(describe_binding(shown or key, binding, active.node is self, title))
-        rows.sort(key=lambda row: (row[2] == "everywhere", row[0]))
-        self.push_screen(HelpScreen(title, rows))
+            row = describe_binding(shown or key, binding, active.node is self, title)
+            # The screen's own keys first, then those of its lists, then the app's.
+            rank = 0 if active.node is self.screen else 2 if active.node is self else 1
+            ranked.append((rank, row))
+        ranked.sort(key=lambda item: (item[0], item[1][0]))
+        self.push_screen(HelpScreen(title, [row for _, row in ranked]))
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen

@@ -119,7 +119,7 @@ async def test_the_queue_at_80_columns_keeps_status_and_worker(db, worker, make_
         await log_in(pilot)
         await settle(pilot)
         labels = [str(c.label) for c in pilot.app.screen.query_one(DataTable).columns.values()]
-        assert "Born" in labels and "Police ref" in labels
+        assert "Police ref" in labels and "Substance" in labels
 
 
 async def test_a_number_not_safe_shows_on_queue_referral_and_call_dialog(

@@ -24,8 +24,8 @@ SUPPRESS_BELOW = 5
 
 
 def shown(count: int) -> str:
-    """A count as it may be published."""
-    return "<5" if 0 < count < SUPPRESS_BELOW else str(count)
+    """A count as it may be published, in the one number format of the screens (108,269)."""
+    return "<5" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
 
 
 @dataclass(frozen=True)
