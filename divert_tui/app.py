@@ -280,11 +280,19 @@ class DivertApp(App[None]):
                 continue  # super+c repeats ctrl+c, for a Mac keyboard
             shown = binding.key_display or self.get_key_display(binding)
             row = describe_binding(shown or key, binding, active.node is self, title)
-            # The screen's own keys first, then those of its lists, then the app's.
-            rank = 0 if active.node is self.screen else 2 if active.node is self else 1
-            ranked.append((rank, row))
+            ranked.append((self._help_rank(active.node, binding), row))
         ranked.sort(key=lambda item: (item[0], item[1][0]))
         self.push_screen(HelpScreen(title, [row for _, row in ranked]))
+
+    def _help_rank(self, node: object, binding: Binding) -> int:
+        """The screen's own keys first, then its lists', then Textual's own, then the app's."""
+        if node is self:
+            return 3
+        actions = {b.action for b in getattr(type(node), "BINDINGS", ()) if isinstance(b, Binding)}
+        own = binding.action in actions and type(node).__module__.startswith("divert_tui")
+        if node is self.screen:
+            return 0 if own else 2
+        return 1 if own else 2
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen
