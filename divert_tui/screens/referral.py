@@ -182,7 +182,7 @@ class ReferralScreen(DivertScreen):
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for entry in reversed(detail.timeline):
-            timeline.add_row(fmt.uk_time(entry.at), entry.kind, entry.who, entry.text)
+            timeline.add_row(fmt.uk_moment(entry.at), entry.kind, entry.who, entry.text)
         earlier = self.query_one("#earlier", DataTable)
         earlier.clear()
         for e in detail.earlier:

@@ -198,3 +198,26 @@ async def test_a_referral_at_80x24_opens_at_the_top(db, worker, make_app) -> Non
         await pilot.pause()
         assert app.screen.query_one(VerticalScroll).scroll_y == 0
         assert app.screen.focused is app.screen.query_one("#timeline", DataTable)
+
+
+async def test_a_referral_with_a_date_only_shows_no_midnight(db, worker, make_app) -> None:
+    from divert_tui.core.models import Referral
+
+    add_referrals(db, 1, worker_id=worker.id)
+    with db.write() as session:
+        referral = session.get(Referral, 1)
+        referral.referred_at = datetime(2026, 11, 2, 0, 0, tzinfo=UTC)  # a feed with a date only
+        session.add(referral)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        row = [str(cell) for cell in app.screen.query_one(DataTable).get_row_at(0)]
+        assert "02/11/2026" in row and not any("00:00" in cell for cell in row)
+        await pilot.press("enter")
+        await settle(pilot)
+        facts = str(app.screen.query_one("#facts", Static).render())
+        assert "referred 02/11/2026 ·" in facts
+        timeline = app.screen.query_one("#timeline", DataTable)
+        whens = [str(timeline.get_row_at(i)[0]) for i in range(timeline.row_count)]
+        assert not any("00:00" in when for when in whens)
