@@ -141,6 +141,7 @@ async def test_a_number_not_safe_shows_on_queue_referral_and_call_dialog(
         await settle(pilot)
         person = str(app.screen.query_one("#person", Static).render())
         assert "NUMBER NOT SAFE" in person and "no voicemail" in person
+        assert person.index("Phone") < person.index("NUMBER NOT SAFE")  # right by the number
         await pilot.press("l")
         await pilot.pause()
         assert "NUMBER NOT SAFE" in str(app.screen.query_one("#caution", Static).render())
