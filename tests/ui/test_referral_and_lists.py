@@ -189,7 +189,14 @@ async def test_the_referral_shows_what_changed_when_you_come_back(db, worker, ma
 
 
 async def test_a_referral_at_80x24_opens_at_the_top(db, worker, make_app) -> None:
+    from divert_tui.core.models import Referral
+
     add_referrals(db, 1, worker_id=worker.id)
+    with db.write() as session:
+        referral = session.get(Referral, 1)
+        referral.feed_notes = "Found in a car with two others; " * 8  # a tall referral panel
+        referral.location = "The retail park car park behind the station, near the bus stops"
+        session.add(referral)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in(pilot)
@@ -222,3 +229,22 @@ async def test_a_referral_with_a_date_only_shows_no_midnight(db, worker, make_ap
         timeline = app.screen.query_one("#timeline", DataTable)
         whens = [str(timeline.get_row_at(i)[0]) for i in range(timeline.row_count)]
         assert not any("00:00" in when for when in whens)
+
+
+async def test_the_header_says_when_first_contact_was_made(db, worker, make_app) -> None:
+    add_referrals(db, 1, worker_id=worker.id)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        facts = str(app.screen.query_one("#facts", Static).render())
+        assert "first contact due by" in facts or "first contact due today" in facts
+        await pilot.press("l", "2", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        facts = str(app.screen.query_one("#facts", Static).render())
+        assert "first contact made" in facts
+        made = facts.split("first contact made", 1)[1]
+        assert "due" not in made.split("\n", 1)[0]
