@@ -136,6 +136,9 @@ async def test_a_number_not_safe_shows_on_queue_referral_and_call_dialog(
         await pilot.press("l")
         await pilot.pause()
         assert "NUMBER NOT SAFE" in str(app.screen.query_one("#caution", Static).render())
+        await pilot.press("3")  # voicemail left
+        await pilot.pause()
+        assert "not safe for messages" in str(app.screen.query_one(".error", Static).render())
         await pilot.press("escape")
         await pilot.press("enter")
         await settle(pilot)
@@ -179,10 +182,12 @@ async def test_the_referral_shows_what_changed_when_you_come_back(db, worker, ma
         await settle(pilot)
         actor = app.require_actor()
         referral_view.add_note(app.db, actor, 1, "called back by the person")
-        await pilot.press("f1")
-        await pilot.pause()
+        await pilot.press("f7")  # a full screen on top (as the call is), then back
+        await settle(pilot)
+        assert type(app.screen).__name__ == "InstrumentsScreen"
         await pilot.press("escape")
         await settle(pilot)
+        assert type(app.screen).__name__ == "ReferralScreen"
         timeline = app.screen.query_one("#timeline", DataTable)
         notes = [str(timeline.get_row_at(i)[3]) for i in range(timeline.row_count)]
         assert "called back by the person" in notes
