@@ -125,12 +125,12 @@ class DivertApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "area('my_work')", "My work", show=False),
-        Binding("f3", "area('caseload')", "Caseload", show=False),
-        Binding("f4", "area('courses')", "Courses", show=False),
-        Binding("f5", "area('reports')", "Reports", show=False),
-        Binding("f6", "area('admin')", "Admin", show=False),
-        Binding("f7", "practice", "Instruments", show=False),
+        Binding("f2", "area('my_work')", "Go to My work", show=False),
+        Binding("f3", "area('caseload')", "Go to Caseload", show=False),
+        Binding("f4", "area('courses')", "Go to Courses", show=False),
+        Binding("f5", "area('reports')", "Go to Reports", show=False),
+        Binding("f6", "area('admin')", "Go to Admin", show=False),
+        Binding("f7", "practice", "Practise the instruments", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -273,16 +273,27 @@ class DivertApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         title = getattr(self.screen, "AREA", "") or "this screen"
-        rows = []
+        ranked = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.description:
-                continue
+            if not binding.description or key.startswith("super+"):
+                continue  # super+c repeats ctrl+c, for a Mac keyboard
             shown = binding.key_display or self.get_key_display(binding)
-            rows.append(describe_binding(shown or key, binding, active.node is self, title))
-        rows.sort(key=lambda row: (row[2] == "everywhere", row[0]))
+            row = describe_binding(shown or key, binding, active.node is self, title)
+            ranked.append((self._help_rank(active.node, binding), row))
+        ranked.sort(key=lambda item: (item[0], item[1][0]))
         notes = getattr(self.screen, "help_notes", None)
-        self.push_screen(HelpScreen(title, rows, notes() if notes else ()))
+        self.push_screen(HelpScreen(title, [row for _, row in ranked], notes() if notes else ()))
+
+    def _help_rank(self, node: object, binding: Binding) -> int:
+        """The screen's own keys first, then its lists', then Textual's own, then the app's."""
+        if node is self:
+            return 3
+        actions = {b.action for b in getattr(type(node), "BINDINGS", ()) if isinstance(b, Binding)}
+        own = binding.action in actions and type(node).__module__.startswith("divert_tui")
+        if node is self.screen:
+            return 0 if own else 2
+        return 1 if own else 2
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen

@@ -138,7 +138,13 @@ def _open_demo(db_url: str | None, settings: Settings) -> Opened:
     from divert_tui.demo.session import open_demo
     from divert_tui.screens.format import UK
 
-    return open_demo(db_url, today=datetime.now(UK).date(), schemes_dir=settings.schemes_dir)
+    now = datetime.now(UK)
+    return open_demo(
+        db_url,
+        today=now.date(),
+        schemes_dir=settings.schemes_dir,
+        now_minute=now.hour * 60 + now.minute,
+    )
 
 
 class FirstRun(ServiceError):

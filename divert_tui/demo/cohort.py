@@ -57,6 +57,13 @@ FUTURE_SESSION_DAYS = 28
 _ID_TABLES = tuple(name for name in TABLES if name != "staff_force")
 
 
+def demo_now_minute(now_minute: int | None) -> int:
+    """The demo's "now" on its today: late afternoon, or earlier when the real clock is."""
+    if now_minute is None:
+        return NOW_MINUTE
+    return max(1, min(NOW_MINUTE, now_minute))
+
+
 class DemoRefused(ServiceError):
     """The database is not one the synthetic cohort may go into."""
 
@@ -86,8 +93,13 @@ def fill_demo(
     today: date | None = None,
     *,
     schemes: Mapping[str, Scheme] | None = None,
+    now_minute: int | None = None,
 ) -> DemoSummary:
     """Add the synthetic cohort to an empty or demo database and mark it as demo.
+
+    ``now_minute`` (minutes after UK midnight on ``today``) is the real time when the demo
+    is dated up to the present: nothing of the cohort, the scripted people included, is
+    later than it. Without it "now" is late afternoon on ``today``.
 
     Refuses (DemoRefused) a database that holds real staff or referrals, and a demo
     database that is already filled: a second cohort would repeat police references.
@@ -105,7 +117,9 @@ def fill_demo(
         connection = session.connection()
         writer = Writer(connection, TABLES)
         with writer.bulk():
-            summary = _generate(connection, writer, referrals, seed, today, schemes, forces)
+            summary = _generate(
+                connection, writer, referrals, seed, today, schemes, forces, now_minute
+            )
         session.merge(models.Setting(key=DATASET_KEY, value=DEMO))
         audit.record(
             session,
@@ -182,7 +196,9 @@ def _generate(
     today: date,
     schemes: Mapping[str, Scheme],
     forces: list[str],
+    now_minute: int | None = None,
 ) -> DemoSummary:
+    now = demo_now_minute(now_minute)
     rng = FastRandom(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -213,7 +229,7 @@ def _generate(
     sessions = SessionBook(
         rng, lambda: ids("course_session"), writer, group_ids, staffing.facilitators
     )
-    world = World(rng, (today, NOW_MINUTE), schemes, staffing, ids, writer, sessions)
+    world = World(rng, (today, now), schemes, staffing, ids, writer, sessions)
     places = Places(rng, fake)
     reserved = {(s.first_name, s.last_name) for s in SCENARIOS}
     maker = PersonMaker(rng, reserved)
@@ -234,8 +250,8 @@ def _generate(
             back = int(RECENT_DAYS * rng.random())
         else:
             back = int(HISTORY_DAYS * rng.random() ** 0.92)  # a little busier towards today
-        late = 22 * 60 if back else NOW_MINUTE - 1
-        moments.append((today - timedelta(days=back), rng.randint(8 * 60, late)))
+        late = 22 * 60 if back else now - 1
+        moments.append((today - timedelta(days=back), rng.randint(min(8 * 60, late), late)))
     moments.sort()
     force_q = quota(rng, {f: data.FORCE_WEIGHTS[f] for f in forces}, count)
     main_q = quota(rng, data.MAIN_SUBSTANCE_WEIGHTS, count)
@@ -316,6 +332,7 @@ def _generate(
             lambda: reference(force, today.year),
             lambda: places.officer(force),
             schemes[force],
+            now=now,
         ):
             statuses[row["status"]] += 1
 

@@ -71,7 +71,13 @@ class ContactAttemptDialog(DivertModal):
             self.query_one(f"#o-{outcome.value}", Static).set_class(
                 outcome is self.outcome, "-chosen"
             )
-        self.query_one(".error", Static).update("")
+        warning = ""
+        if self._caution and self.outcome is ContactOutcome.VOICEMAIL:
+            warning = (
+                "This number is not safe for messages (see above): record a voicemail only "
+                "if one was left, and say so in the note."
+            )
+        self.query_one(".error", Static).update(warning)
         self.query_one("#note", Input).focus()
 
     @on(Input.Submitted, "#note")

@@ -45,6 +45,17 @@ def substance(code: str) -> str:
     return found.label if found else label(code)
 
 
+def instrument_name(instrument_id: str) -> str:
+    """The short published name of an instrument ("AUDIT", "PHQ-9", "Dash"), never its id."""
+    from divert_tui.forms import load_instrument
+
+    try:
+        title = load_instrument(instrument_id).title
+    except (KeyError, ValueError, FileNotFoundError):
+        return label(instrument_id)
+    return title.split(":", 1)[0].strip() if ":" in title else title
+
+
 def contact_flag(flag: str) -> Text:
     if flag == "overdue":
         return Text("OVERDUE", style="bold red")

@@ -12,9 +12,36 @@ from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
 
+KEY_WORDS = {
+    "⏎": "Enter",
+    "enter": "Enter",
+    "escape": "Esc",
+    "esc": "Esc",
+    "tab": "Tab",
+    "pgup": "PgUp",
+    "pgdn": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "⌫": "Backspace",
+    "backspace": "Backspace",
+    "space": "Space",
+}
+
 
 def describe_key(key: str) -> str:
-    return key.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").replace("_", " ")
+    """A key as it is printed on the keyboard: "Ctrl+N", "Enter", "Shift+Tab", "F1"."""
+    parts = key.replace("^", "ctrl+", 1).split("+") if key.startswith("^") else key.split("+")
+    words = []
+    for part in parts[:-1]:
+        words.append(part.capitalize())
+    last = parts[-1]
+    if last in KEY_WORDS:
+        last = KEY_WORDS[last]
+    elif len(last) == 1 and words or last.startswith("f") and last[1:].isdigit():
+        last = last.upper()
+    elif len(last) > 1:
+        last = last.replace("_", " ").capitalize()
+    return "+".join([*words, last])
 
 
 def describe_binding(

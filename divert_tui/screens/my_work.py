@@ -21,16 +21,16 @@ from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 
 PAGE_SIZE = 50
 
-# At 80 columns the queue keeps who, the status and the worker; the date of birth, the
-# police reference and the substance go first (they are on the referral screen).
+# On a narrower screen the queue keeps who, the status and the worker: the date of birth
+# goes first, then the police reference and the substance (all on the referral screen).
 QUEUE_COLUMNS = [
     ListColumn("flag", "1st call", narrow_label="1st", narrow_width=7),
     ListColumn("referred", "Referred", narrow_width=10),
-    ListColumn("reference", "Police ref", narrow=False),
+    ListColumn("reference", "Police ref", drop_below=100),
     ListColumn("name", "Name", narrow_width=16),
     ListColumn("phone", "Phone", narrow_width=8),
-    ListColumn("dob", "Born", narrow=False),
-    ListColumn("substance", "Substance", narrow=False),
+    ListColumn("dob", "Born", drop_below=140),
+    ListColumn("substance", "Substance", drop_below=100),
     ListColumn("status", "Status", narrow_width=13),
     ListColumn("worker", "Worker", narrow_width=12),
 ]

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from divert_tui.core.services import intake, referral_view, referrals
@@ -133,6 +134,7 @@ class ReferralScreen(DivertScreen):
         super().__init__()
         self.referral_id = referral_id
         self.detail: referral_view.ReferralDetail | None = None
+        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -156,9 +158,15 @@ class ReferralScreen(DivertScreen):
     def on_mount(self) -> None:
         self.action_reload()
 
+    def on_screen_suspend(self) -> None:
+        # A dialog's own action reloads when it is done; a full screen on top (the call,
+        # the instruments, another area) may change the referral without telling us.
+        self._stale = not isinstance(self.app.screen, ModalScreen)
+
     def on_screen_resume(self) -> None:
-        """Back from a call, a dialog or another area: show the referral as it is now."""
-        if self.detail is not None:
+        """Back from a call or another area: show the referral as it is now."""
+        if self._stale and self.detail is not None:
+            self._stale = False
             self.action_reload()
 
     # --- loading ------------------------------------------------------------------------
@@ -182,7 +190,7 @@ class ReferralScreen(DivertScreen):
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for entry in reversed(detail.timeline):
-            timeline.add_row(fmt.uk_time(entry.at), entry.kind, entry.who, entry.text)
+            timeline.add_row(fmt.uk_moment(entry.at), entry.kind, entry.who, entry.text)
         earlier = self.query_one("#earlier", DataTable)
         earlier.clear()
         for e in detail.earlier:

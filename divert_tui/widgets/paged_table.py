@@ -19,18 +19,19 @@ from textual.widgets import DataTable, Input, Static
 
 Cell = str | Text
 
-# Below this width (in cells) a list shows its narrow columns only, so that what a worker
-# needs (such as status and worker) stays on an 80-column terminal.
-NARROW_BELOW = 110
+# Below this width (in cells) a list uses its columns' short labels and widths, so that
+# what a worker needs (such as status and worker) stays on an 80-column terminal.
+NARROW_BELOW = 100
 
 
 @dataclass(frozen=True)
 class ListColumn:
-    """A column; on a narrow screen it is dropped, or kept under a short label and width."""
+    """A column: dropped when the list is narrower than ``drop_below`` cells, and shown
+    under a short label and width on a narrow screen."""
 
     key: str
     label: str
-    narrow: bool = True  # kept on a narrow screen
+    drop_below: int = 0
     narrow_label: str | None = None
     narrow_width: int | None = None  # cells kept on a narrow screen (None: fit the content)
 
@@ -98,7 +99,7 @@ class PagedTable(Vertical):
         super().__init__(id=id)
         self._columns = [_column(spec) for spec in columns]
         self._fetch = fetch
-        self._narrow = False
+        self._width = 10_000  # until the first resize: every column
         self._last: TablePage | None = None
         self._empty_text = empty_text
         self.page = 0
@@ -125,27 +126,31 @@ class PagedTable(Vertical):
 
     # --- columns for the width of the screen ------------------------------------------------
 
-    def _shown(self) -> list[int]:
-        return [i for i, c in enumerate(self._columns) if c.narrow or not self._narrow]
+    @property
+    def narrow(self) -> bool:
+        return self._width < NARROW_BELOW
+
+    def _layout(self, width: int) -> tuple[tuple[int, ...], bool]:
+        shown = tuple(i for i, c in enumerate(self._columns) if width >= c.drop_below)
+        return shown, width < NARROW_BELOW
+
+    def _shown(self) -> tuple[int, ...]:
+        return self._layout(self._width)[0]
 
     def _add_columns(self, table: DataTable[Cell]) -> None:
         for index in self._shown():
             column = self._columns[index]
-            if self._narrow:
+            if self.narrow:
                 label = column.narrow_label or column.label
                 table.add_column(label, key=column.key, width=column.narrow_width)
             else:
                 table.add_column(column.label, key=column.key)
 
-    @property
-    def narrow(self) -> bool:
-        return self._narrow
-
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < NARROW_BELOW
-        if narrow == self._narrow:
+        before = self._layout(self._width)
+        self._width = event.size.width
+        if self._layout(self._width) == before:
             return
-        self._narrow = narrow
         table = self.table
         table.clear(columns=True)
         self._add_columns(table)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from divert_tui.core.rules.needs import need_words
 from divert_tui.forms import Instrument, ScoreResult, load_instrument
 from divert_tui.forms.model import FlagRule
 from divert_tui.forms.session import FormSession, Step
@@ -238,7 +239,7 @@ class QuestionForm(Widget, can_focus=True):
             parts.append(f"{where}: {running.total} of {self.instrument.max_total}")
             if running.band_label:
                 parts.append(running.band_label)
-        needs = ", ".join(f"{n.domain} ({n.level})" for n in running.needs)
+        needs = ", ".join(f"{need_words(n.domain)} ({n.level})" for n in running.needs)
         if needs:
             parts.append(f"Needs: {needs}")
         self.query_one("#qf-score", Static).update(Text("  ·  ".join(parts)))
@@ -268,7 +269,9 @@ class QuestionForm(Widget, can_focus=True):
             for flag in sorted(result.flags):
                 body.append(f"⚑ {self.instrument.flag_rule(flag).label}\n")
             for need in result.needs:
-                body.append(f"Need: {need.domain} ({need.level}): {'; '.join(need.reasons)}\n")
+                body.append(
+                    f"Need: {need_words(need.domain)} ({need.level}): {'; '.join(need.reasons)}\n"
+                )
             for follow in result.follow_ups:
                 body.append(f"Next: {follow.instrument}: {follow.reason}\n")
             body.append("Backspace goes back to change an answer.", style="italic")

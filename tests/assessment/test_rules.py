@@ -259,7 +259,10 @@ def test_flow_follow_ups_come_from_the_engine() -> None:
 
 def test_flow_states_skips_flags_and_the_self_harm_block() -> None:
     f = facts(
-        stored("identity_check", {"q1": "yes", "q2": "yes", "q3": "no", "q4": "yes", "q5": "yes"}),
+        stored(
+            "identity_check",
+            {"q1": "yes", "q2": "yes", "q3": "no", "q6": "yes", "q4": "yes", "q5": "yes"},
+        ),
         marks={"gambling": "skipped", "mixing": "done"},
     )
     states = {s.id: s for s in flow.states(f)}

@@ -41,7 +41,9 @@ def referral_id(db, admin, schemes, tmp_path) -> int:
     return 1
 
 
-def identity_check(db, referral_id: int, safe_number: str, at: datetime) -> None:
+def identity_check(
+    db, referral_id: int, safe_number: str, at: datetime, calls_only: str | None = None
+) -> None:
     with db.write() as session:
         assessment = Assessment(referral_id=referral_id)
         session.add(assessment)
@@ -51,7 +53,8 @@ def identity_check(db, referral_id: int, safe_number: str, at: datetime) -> None
                 assessment_id=assessment.id,
                 instrument_id="identity_check",
                 instrument_version="1",
-                answers={"q1": "yes", "q2": "yes", "q3": safe_number},
+                answers={"q1": "yes", "q2": "yes", "q3": safe_number}
+                | ({"q6": calls_only} if calls_only else {}),
                 flags=["no_safe_contact"] if safe_number == "no" else [],
                 updated_at=at,
             )
@@ -64,7 +67,7 @@ def test_a_number_not_safe_is_on_the_referral_and_the_queue(db, worker, referral
     detail = open_referral(db, worker, referral_id, schemes, today=TODAY)
     assert detail.contact_caution is not None
     assert "NUMBER NOT SAFE" in detail.contact_caution.text
-    assert "no voicemail" in detail.contact_caution.text
+    assert "do not call back, no voicemail, no texts" in detail.contact_caution.text
     assert "20/11/2026" in detail.contact_caution.text
     (queued,) = queue.my_work(db, worker).rows
     assert queued.contact_caution is not None
@@ -121,3 +124,15 @@ def test_an_admin_cannot_claim_a_referral(db, admin, referral_id):
     person = Actor(made.id, made.username, Role.ADMIN, frozenset(), made.display_name)
     with pytest.raises(PermissionDenied, match="worker or team lead account"):
         claim(db, person, referral_id)
+
+
+def test_calls_only_is_told_apart_from_do_not_call(db, worker, referral_id, schemes):
+    identity_check(db, referral_id, "no", datetime(2026, 11, 20, 10, 0, tzinfo=UTC), "yes")
+    caution = open_referral(db, worker, referral_id, schemes, today=TODAY).contact_caution
+    assert caution is not None and caution.calls_allowed
+    assert caution.text.startswith("NO VOICEMAIL OR TEXTS on this number: calls only")
+    assert caution.short == "NO VM"
+    identity_check(db, referral_id, "no", datetime(2026, 11, 21, 10, 0, tzinfo=UTC), "no")
+    caution = open_referral(db, worker, referral_id, schemes, today=TODAY).contact_caution
+    assert caution is not None and not caution.calls_allowed
+    assert caution.short == "NOT SAFE"

@@ -31,6 +31,11 @@ DOMAIN_LABELS = {
 }
 
 
+def need_words(domain: str) -> str:
+    """A need domain as a worker reads it in a sentence: "drug treatment", never its id."""
+    return DOMAIN_LABELS.get(domain, domain.replace("_", " ")).lower()
+
+
 @dataclass(frozen=True)
 class NeedFound:
     domain: str

@@ -1,8 +1,9 @@
 """Whether a person's number is safe to call back on and to leave messages on.
 
-The identity and safety check of a call asks it (identity_check q3). The answer belongs to
-the person, not to one call: the latest answer given stands, and every screen where someone
-is about to phone or message them shows it (the referral, the queue, the log-a-call dialog).
+The identity and safety check of a call asks it (identity_check q3; since version 2, q6 tells
+"calls only, no messages" from "do not call"). The answer belongs to the person, not to one
+call: the latest answer given stands, and every screen where someone is about to phone or
+message them shows it (the referral, the queue, the log-a-call dialog).
 This is read inside the caller's transaction; it is part of what they already show.
 """
 
@@ -18,23 +19,31 @@ from divert_tui.core import feed_fields
 from divert_tui.core.models import Assessment, InstrumentResponse, Referral
 
 IDENTITY_CHECK = "identity_check"
-SAFE_CONTACT_ITEM = "q3"
+SAFE_CONTACT_ITEM = "q3"  # safe to call back on and to leave a message on?
+CALLS_ONLY_ITEM = "q6"  # (version 2, asked after a "no") safe to call, leaving no message?
 
 
 @dataclass(frozen=True)
 class ContactCaution:
     said_on: date  # UK date of the call where the person said so
+    calls_allowed: bool = False  # calls are safe, but no voicemail or texts
 
     @property
     def short(self) -> str:
         """For a narrow list column."""
-        return "NOT SAFE"
+        return "NO VM" if self.calls_allowed else "NOT SAFE"
 
     @property
     def text(self) -> str:
+        said = f"(said on the call of {self.said_on:%d/%m/%Y})"
+        if self.calls_allowed:
+            return (
+                "NO VOICEMAIL OR TEXTS on this number: calls only, and say who you are only "
+                f"to the person themselves {said}"
+            )
         return (
-            "NUMBER NOT SAFE for call-backs or messages: no voicemail, no texts; call only "
-            f"as agreed with the person (said on the call of {self.said_on:%d/%m/%Y})"
+            "NUMBER NOT SAFE: do not call back, no voicemail, no texts; contact only as agreed "
+            f"with the person {said}"
         )
 
 
@@ -64,5 +73,8 @@ def contact_cautions(session: Session, person_ids: Iterable[int]) -> dict[int, C
             moment = updated_at
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
-            found[person_id] = ContactCaution(moment.astimezone(feed_fields.UK_TIME).date())
+            # Version 1 asked one question for both; its "no" keeps the stricter reading.
+            calls = (answers or {}).get(CALLS_ONLY_ITEM) == "yes"
+            said_on = moment.astimezone(feed_fields.UK_TIME).date()
+            found[person_id] = ContactCaution(said_on, calls_allowed=calls)
     return found
