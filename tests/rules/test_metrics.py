@@ -27,6 +27,13 @@ def test_one_hidden_part_of_a_shown_total_takes_a_second_with_it():
     assert marks == {"x": "<5", "y": "[c]"}  # the smallest other part goes with it
 
 
+def test_two_small_cells_that_add_up_to_under_five_take_a_third():
+    # 7 = 5 + 1 + 1: with the two 1s hidden, 7 - 5 = 2 says both are 1.
+    values = {"total": 7, "x": 5, "y": 1, "z": 1}
+    marks = suppress(values, [Sum("total", ("x", "y", "z"))])
+    assert marks == {"x": "[c]", "y": "<5", "z": "<5"}
+
+
 def test_when_every_other_part_is_zero_the_total_is_hidden():
     # p is withheld ([c]) beside r in u; in t its only partner is 0, so t itself goes.
     values = {"u": 15, "p": 12, "r": 3, "t": 12, "q": 0}
