@@ -118,7 +118,10 @@ def test_the_largest_gap_is_said_in_plain_words():
         "Black people who were referred were 0.8 times as likely as White British people "
         "to be contacted, 95% CI 0.7-0.9."
     )
-    assert "IC3" in gaps["officer_observed"] and "IC1" in gaps["officer_observed"]
+    assert gaps["officer_observed"].startswith(
+        "People seen by officers as Black (IC3) who were referred were 0.8 times as likely as "
+        "people seen by officers as White North European (IC1) to be contacted"
+    )
     (black,) = [
         r
         for r in published.stage_rows
@@ -186,3 +189,17 @@ def test_first_contact_over_christmas_counts_working_days_only():
     assert first_contact_timing(referred, datetime(2026, 12, 30, 10, tzinfo=UTC), 2) == (2, True)
     assert first_contact_timing(referred, datetime(2026, 12, 31, 10, tzinfo=UTC), 2) == (3, False)
     assert first_contact_timing(referred, datetime(2026, 12, 24, 15, tzinfo=UTC), 2) == (0, True)
+
+
+def test_police_hours_are_eligible_referrals_times_the_scheme_hours():
+    # The force's published figure: 18,000 referrals at 4 h 15 min are 76,500 hours.
+    rows = [
+        ("west_midlands", "W1", "IC1", "cannabis", "25_34", "male", 18_000, *[0] * 10),
+        ("west_midlands", "W1", "IC1", "cannabis", "25_34", "male", 0, *[0] * 10),
+    ]
+    (entry,) = _published(rows).to_json()["forces"]
+    assert entry["hours_saved"] == 76_500
+    ineligible = [0] * 8 + [200, 0]  # the ninth flag: closed as ineligible
+    rows = [("west_midlands", "W1", "IC1", "cannabis", "25_34", "male", 18_200, *ineligible)]
+    (entry,) = _published(rows).to_json()["forces"]
+    assert entry["hours_saved"] == 76_500

@@ -179,3 +179,13 @@ def test_one_end_of_the_period_gives_twelve_months():
     assert choose_period(None, date(2026, 6, 30), today) == Period(
         date(2025, 7, 1), date(2026, 6, 30)
     )
+
+
+def test_table_to_a_file_is_private_plain_text(db, db_url, tmp_path):
+    build_cohort(db)
+    target = tmp_path / "return.txt"
+    result = run(db_url, "report", *YEAR, "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert private(target)
+    text = target.read_text(encoding="utf-8")
+    assert "Summary" in text and "Police hours saved" in text and "\x1b[" not in text
