@@ -79,3 +79,37 @@ async def test_f1_on_reports_lists_what_each_figure_counts(db, make_app) -> None
         assert "Katz" in notes and "<5" in notes
         await pilot.press("escape")
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_c_switches_between_the_tables_and_the_charts(db, make_app) -> None:
+    from divert_tui.widgets.charts import ReportChart
+
+    app = await open_reports(db, make_app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await log_in(pilot, "lena")
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        chart = screen.query_one(ReportChart)
+        assert not chart.display and screen.query_one(DataTable).display
+        await pilot.press("c")
+        await settle(pilot)
+        assert chart.display and not screen.query_one(DataTable).display
+        title = str(screen.query_one("#table-title", Static).render())
+        assert "Referrals by month" in title
+        # The cohort's monthly cells are all under 5: each is withheld, none is drawn.
+        assert "withheld" in str(screen.query_one("#gap", Static).render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert "From referral to completion" in str(
+            screen.query_one("#table-title", Static).render()
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert "Relative rate of being contacted" in str(
+            screen.query_one("#table-title", Static).render()
+        )
+        await pilot.press("c")
+        await settle(pilot)
+        assert not chart.display
+        assert "Summary" in str(screen.query_one("#table-title", Static).render())
