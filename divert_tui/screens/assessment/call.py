@@ -165,7 +165,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             pairs, mixing, per_substance = svc.mixing_and_advice(self.view)
             if step == "mixing":
                 widget = AdviceStep(
-                    "Risky pairs and what to say", mixing, self.view.advice_given, pairs
+                    "The pairs named and what to say", mixing, self.view.advice_given, pairs
                 )
             else:
                 widget = AdviceStep(
