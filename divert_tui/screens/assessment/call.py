@@ -17,11 +17,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, OptionList, Static
 
 from divert_tui.core.rules import assessment_flow as flow
+from divert_tui.core.rules import scores
 from divert_tui.core.services import assessment as svc
 from divert_tui.core.services import assessment_safety as safety
 from divert_tui.core.services.assessment_store import AssessmentView
 from divert_tui.core.vocab import SUBSTANCES
 from divert_tui.forms import load_instrument
+from divert_tui.forms.session import CONTEXT_PREFIX
 from divert_tui.screens.assessment.advice_step import AdviceStep
 from divert_tui.screens.assessment.autosave import Autosaver
 from divert_tui.screens.assessment.dialogs import SelfHarmProtocol
@@ -206,18 +208,48 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             title.append(f"\nSubstances: {', '.join(named)}  (★ main)", style="dim")
         if inst.intro:
             title.append(f"\nSay: {inst.render(inst.intro, ref.context)}", style="italic")
+        results = self._results_so_far(forms[: self.form_index])
+        if results:
+            title.append(f"\nResults: {'; '.join(results)}", style="bold")
         head.update(title)
         form = QuestionForm(
             inst,
             answers=dict(stored.answers) if stored else dict(ref.carried),
             context=dict(stored.context or ref.context) if stored else dict(ref.context),
             marked=stored.marked if stored else (),
+            fixed={*ref.carried, *(CONTEXT_PREFIX + k for k in ref.context)},
+            standing=self._standing(forms, self.form_index),
             id="step-form",
         )
         await body.mount(form)
         self.focus_form(form)
         if self.step == "mental_health" and flow.self_harm_pending(self.view.facts):
             self.call_later(self.protocol)
+
+    def _results_so_far(self, earlier: list[flow.FormRef]) -> list[str]:
+        """The results of the forms of this step already finished, as one line each."""
+        found = []
+        for ref in earlier:
+            stored = self.view.stored(ref.instrument, ref.subject) if self.view else None
+            line = scores.score_line(stored) if stored is not None and stored.completed else None
+            if line is not None:
+                found.append(line.words)
+        return found
+
+    def _standing(self, forms: list[flow.FormRef], index: int) -> str:
+        """For a follow-up (the AUDIT after AUDIT-C), the result of the form it follows."""
+        ref = forms[index]
+        if not ref.carried:
+            return ""
+        parents = flow.step_def(self.step).instruments
+        for earlier in reversed(forms[:index]):
+            if earlier.instrument in parents:
+                stored = (
+                    self.view.stored(earlier.instrument, earlier.subject) if self.view else None
+                )
+                line = scores.score_line(stored) if stored is not None else None
+                return line.words if line is not None else ""
+        return ""
 
     def focus_form(self, form: QuestionForm) -> None:
         """Typed answers go to the text box, picked ones to the form itself."""
@@ -279,6 +311,12 @@ class AssessmentScreen(SummaryActions, DivertScreen):
     def _after_form(self, view: AssessmentView) -> None:
         self.view = view
         self._refresh_panel()
+        if self.ref is not None:
+            stored = view.stored(self.ref.instrument, self.ref.subject)
+            line = scores.score_line(stored) if stored is not None else None
+            if line is not None and line.complete:
+                flags = f" · ⚑ {'; '.join(line.flags)}" if line.flags else ""
+                self.notify(line.words + flags, title="Result", timeout=10)
         forms = self.forms()
         later = [n for n, f in enumerate(forms) if n > self.form_index and not self._completed(f)]
         if later:

@@ -1,0 +1,49 @@
+"""Keys in the call: going back never leaves a form or wipes a saved answer, and a
+follow-up shows the result it follows until it has answers of its own."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from divert_tui.widgets.question import QuestionForm
+from tests.assessment.helpers import seed_referral
+from tests.ui import assessment_driver as d
+from tests.ui.test_assessment_call import open_call
+
+
+async def test_back_to_a_saved_text_answer_keeps_it(db, make_app, worker):
+    rid = seed_referral(db, "cannabis", n=21)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_call(pilot, rid)
+        await d.press(pilot, d.IDENTITY)
+        await d.press(pilot, ["1", "2", "enter"])  # days used: 12
+        form = screen.query_one("#step-form", QuestionForm)
+        assert form.session.current_id == "q2"
+        await d.press(pilot, ["backspace"])  # back to the days
+        box = form.query_one(Input)
+        assert form.session.current_id == "q1" and app.focused is box
+        assert box.value == "12"
+        await d.press(pilot, ["backspace"])  # one character, not the whole answer
+        assert box.value == "1"
+
+
+async def test_backspace_on_a_follow_up_never_enters_the_answers_carried_into_it(
+    db, make_app, worker
+):
+    rid = seed_referral(db, "cannabis", n=22)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_call(pilot, rid)
+        await d.press(pilot, d.IDENTITY + d.substance_use("12", 1) + d.SDS_ZERO)
+        await d.press(pilot, d.AUDIT_C_POSITIVE)  # AUDIT-C 6: the AUDIT follows
+        assert screen.ref.instrument == "audit"
+        form = screen.query_one("#step-form", QuestionForm)
+        assert form.session.current_id == "q4"
+        score = str(form.query_one("#qf-score").render())
+        assert "AUDIT-C 6 · increasing risk" in score
+        await d.press(pilot, ["backspace"])
+        assert screen.step == "alcohol" and screen.ref.instrument == "audit"
+        assert form.session.current_id == "q4"  # not AUDIT-C question 3
+        head = str(screen.query_one("#step-head").render())
+        assert "Results: AUDIT-C 6 · increasing risk" in head
