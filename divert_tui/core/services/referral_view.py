@@ -28,6 +28,7 @@ from divert_tui.core.rules.calendar import first_contact_state
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
+from divert_tui.core.services.assessment_record import CallBrief, brief_of
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
 from divert_tui.core.services.referrals import attempts_of, decide_for
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
@@ -95,6 +96,7 @@ class ReferralDetail:
     timeline: tuple[TimelineEntry, ...]
     contact: contact.ContactVerdict
     open_concerns: tuple[OpenConcern, ...] = ()
+    call: CallBrief | None = None  # the latest assessment in one line (assessment_record)
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,7 @@ def open_referral(
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
             open_concerns=tuple(open_concerns(session, referral_id)),
+            call=brief_of(session, referral),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail

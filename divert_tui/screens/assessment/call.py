@@ -7,6 +7,7 @@ through the ordered autosave queue (a thread worker), so nothing typed is lost.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -18,6 +19,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from divert_tui.core.rules import assessment_flow as flow
 from divert_tui.core.rules import scores
+from divert_tui.core.rules.call_back import UK, describe
 from divert_tui.core.services import assessment as svc
 from divert_tui.core.services import assessment_safety as safety
 from divert_tui.core.services.assessment_store import AssessmentView
@@ -26,11 +28,11 @@ from divert_tui.forms import load_instrument
 from divert_tui.forms.session import CONTEXT_PREFIX
 from divert_tui.screens.assessment.advice_step import AdviceStep
 from divert_tui.screens.assessment.autosave import Autosaver
-from divert_tui.screens.assessment.dialogs import SelfHarmProtocol
+from divert_tui.screens.assessment.dialogs import EndEarlyDialog, SelfHarmProtocol
 from divert_tui.screens.assessment.panel import StepPanel
 from divert_tui.screens.assessment.summary import SummaryActions, SummaryPane
 from divert_tui.screens.base import DivertScreen
-from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
+from divert_tui.screens.dialogs import ConfirmDialog, PickDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.question import QuestionForm
 
@@ -455,17 +457,27 @@ class AssessmentScreen(SummaryActions, DivertScreen):
         self._call(svc.add_substance, subject, main=True, then=done)
 
     def action_end_early(self, reason: str = "") -> None:
-        def given(text: str | None) -> None:
-            if text:
+        def given(result: tuple[str, datetime | None] | None) -> None:
+            if not result:
+                return
+            text, call_back = result
 
-                def ended(_: AssessmentView) -> None:
-                    self.notify("Call saved as partial: reopen the referral to resume it.")
-                    self.dismiss_screen()
+            def ended(_: AssessmentView) -> None:
+                message = "Call saved as partial: reopen the referral to resume it."
+                if call_back is not None:
+                    message += f" Call-back {describe(call_back)} is on your list."
+                self.notify(message)
+                self.dismiss_screen()
 
-                self._call(svc.end_early, text, then=ended)
+            self._call(svc.end_early, text, call_back_at=call_back, now=self._now(), then=ended)
 
-        prompt = "Why did the call end? (the person hung up, not safe to talk, call back agreed…)"
-        self.app.push_screen(ReasonDialog("End the call early", prompt, reason), given)
+        self.app.push_screen(EndEarlyDialog(reason, self._now), given)
+
+    def _now(self) -> datetime:
+        """Now on the app's clock (a demo or a test may fix the day)."""
+        today = self.app.today()
+        now = datetime.now(UK)
+        return now if now.date() == today else datetime.combine(today, now.time(), UK)
 
     def action_leave(self) -> None:
         if self.autosaver.pending:
