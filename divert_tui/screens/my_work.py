@@ -95,6 +95,7 @@ class MyWorkScreen(DivertScreen):
         due = self.query_one(CallBacksDue)
         if due.option_count:
             due.focus()
+            due.highlighted = due.highlighted or 0
         else:
             self.notify("No call-backs due today.")
 

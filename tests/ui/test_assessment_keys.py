@@ -47,3 +47,24 @@ async def test_backspace_on_a_follow_up_never_enters_the_answers_carried_into_it
         assert form.session.current_id == "q4"  # not AUDIT-C question 3
         head = str(screen.query_one("#step-head").render())
         assert "Results: AUDIT-C 6 · increasing risk" in head
+
+
+async def test_call_keys_work_from_a_typed_answer(db, make_app, worker):
+    """Ctrl+K, Ctrl+E and Ctrl+A are also the text box's own keys: the call's win."""
+    from divert_tui.screens.assessment.dialogs import EndEarlyDialog
+    from divert_tui.screens.dialogs import PickDialog
+
+    rid = seed_referral(db, "cannabis", n=23)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_call(pilot, rid)
+        await d.press(pilot, d.IDENTITY)
+        assert isinstance(app.focused, Input)  # days used: typed
+        for key, dialog in (
+            ("ctrl+k", PickDialog),
+            ("ctrl+e", EndEarlyDialog),
+            ("ctrl+a", PickDialog),
+        ):
+            await d.press(pilot, [key])
+            assert isinstance(app.screen, dialog), key
+            await d.press(pilot, ["escape"])

@@ -54,18 +54,25 @@ class AssessmentScreen(SummaryActions, DivertScreen):
         Binding(
             "ctrl+up", "previous_step", "Previous step", id="assessment.previous_step", show=False
         ),
-        Binding("ctrl+k", "skip_step", "Skip step", id="assessment.skip_step"),
+        # Priority: a typed answer's text box has its own Ctrl+K, Ctrl+A and Ctrl+E.
+        Binding("ctrl+k", "skip_step", "Skip step", id="assessment.skip_step", priority=True),
         Binding("ctrl+n", "other_form(1)", "Next form", id="assessment.next_form", show=False),
         Binding(
             "ctrl+b", "other_form(-1)", "Previous form", id="assessment.previous_form", show=False
         ),
-        Binding("ctrl+a", "add_substance", "Add substance", id="assessment.add_substance"),
+        Binding(
+            "ctrl+a",
+            "add_substance",
+            "Add substance",
+            id="assessment.add_substance",
+            priority=True,
+        ),
         Binding(
             "ctrl+t", "make_main", "Main substance", id="assessment.main_substance", show=False
         ),
         Binding("ctrl+y", "accept", "Accept allocation", id="assessment.accept"),
         Binding("ctrl+o", "choose_otherwise", "Choose otherwise", id="assessment.otherwise"),
-        Binding("ctrl+e", "end_early", "End call early", id="assessment.end_early"),
+        Binding("ctrl+e", "end_early", "End call early", id="assessment.end_early", priority=True),
         Binding("escape", "leave", "Leave (saved)", id="assessment.leave"),
     ]
 
