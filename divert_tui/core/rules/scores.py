@@ -35,8 +35,8 @@ class ScoreLine:
         name = f"{self.name} ({self.subject.replace('_', ' ')})" if self.subject else self.name
         text = f"{name} {self.total}" + ("" if self.complete else " so far")
         if self.band:
-            text += f" · {self.band.lower()}"
-        if self.positive:
+            text += f" · {self.band[:1].lower()}{self.band[1:]}"
+        if self.positive and "positive" not in self.band.lower():
             text += " · positive screen"
         return text
 

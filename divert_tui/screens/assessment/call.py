@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from divert_tui.core.rules import assessment_flow as flow
 from divert_tui.core.rules import scores
@@ -29,6 +29,7 @@ from divert_tui.forms.session import CONTEXT_PREFIX
 from divert_tui.screens.assessment.advice_step import AdviceStep
 from divert_tui.screens.assessment.autosave import Autosaver
 from divert_tui.screens.assessment.dialogs import EndEarlyDialog, SelfHarmProtocol
+from divert_tui.screens.assessment.footer import CallFooter
 from divert_tui.screens.assessment.panel import StepPanel
 from divert_tui.screens.assessment.summary import SummaryActions, SummaryPane
 from divert_tui.screens.base import DivertScreen
@@ -43,8 +44,10 @@ class AssessmentScreen(SummaryActions, DivertScreen):
     """The call for one referral: ``AssessmentScreen(referral_id)``; resumes an unfinished one."""
 
     AREA = "Assessment"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     DEFAULT_CSS = """
     AssessmentScreen #call { height: 1fr; }
+    AssessmentScreen.-narrow StepPanel { width: 26; padding: 0; }
     AssessmentScreen #step-body { width: 1fr; padding: 0 1; }
     AssessmentScreen #step-head { height: auto; padding: 0 1; margin-bottom: 1; }
     """
@@ -72,7 +75,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
         ),
         Binding("ctrl+y", "accept", "Accept allocation", id="assessment.accept"),
         Binding("ctrl+o", "choose_otherwise", "Choose otherwise", id="assessment.otherwise"),
-        Binding("ctrl+e", "end_early", "End call early", id="assessment.end_early", priority=True),
+        Binding("ctrl+e", "end_early", "End call", id="assessment.end_early", priority=True),
         Binding("escape", "leave", "Leave (saved)", id="assessment.leave"),
     ]
 
@@ -93,7 +96,13 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             yield StepPanel(id="panel")
             with VerticalScroll(id="step-body"):
                 yield Static("Opening the call…", id="step-head")
-        yield Footer()
+        yield CallFooter()
+
+    def on_resize(self) -> None:
+        """The footer chooses its keys by width: draw it again when the width changes."""
+        footer = self.query(CallFooter)
+        if footer:
+            footer.first().recompose()
 
     # --- opening -----------------------------------------------------------------------
 

@@ -56,9 +56,10 @@ class SelfHarmProtocol(DivertModal):
     SelfHarmProtocol #protocol { height: auto; max-height: 40vh; margin-bottom: 1; }
     SelfHarmProtocol #protocol:focus { border-left: thick $accent; }
     SelfHarmProtocol #risk-actions { height: auto; border: none; padding: 0; }
-    SelfHarmProtocol Input { border: none; height: 1; padding: 0 1; margin-top: 1; }
+    SelfHarmProtocol Input { border: none; height: 1; padding: 0 1; background: $boost; }
     SelfHarmProtocol Input:focus { background: $accent 30%; }
-    SelfHarmProtocol .hint { color: $text; text-style: bold; height: auto; margin-top: 1; }
+    SelfHarmProtocol #risk-referred { margin-bottom: 0; }
+    SelfHarmProtocol .hint { color: $text; text-style: bold; height: 1; }
     """
     BINDINGS = [
         Binding("escape", "refuse", "Cannot skip: record the action", id="risk.no_skip"),
@@ -105,6 +106,7 @@ class SelfHarmProtocol(DivertModal):
         return options
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast must never cover the controls
         self.query_one(OptionList).focus()
 
     @on(OptionList.OptionSelected)
