@@ -9,7 +9,7 @@ The flow itself lives in `divert_tui.forms.session.FormSession`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -136,19 +136,23 @@ class QuestionForm(Widget, can_focus=True):
         marked: Iterable[str] = (),
         fixed: Iterable[str] = (),
         standing: str = "",
+        checker: Callable[[str, Any], str | None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """``fixed``: carried-over answers and given context, never re-entered by going back;
         ``standing``: the result this form follows up ("AUDIT-C 11 · possible dependence"),
-        shown instead of its own running score until it has answers of its own."""
+        shown instead of its own running score until it has answers of its own;
+        ``checker``: (item, value) -> a problem in words when the answer contradicts what is
+        already known (an age first used above the person's age), or None."""
         super().__init__(name=name, id=id, classes=classes)
         inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
         self.session = FormSession(
             inst, answers=answers, context=context, marked=marked, fixed=fixed
         )
         self.standing = standing
+        self.checker = checker
         self.pending: Any = None
         self.interrupting: FlagRule | None = None
         self.result: ScoreResult | None = None
@@ -336,10 +340,16 @@ class QuestionForm(Widget, can_focus=True):
             self.session.advance()
             self._moved()
             return
+        problem = self.checker(step.id, value) if self.checker and not step.is_context else None
+        if problem:
+            self._notice = problem[:1].upper() + problem[1:] + ": check it with the person."
+            self._show()
+            return
         try:
             change = self.session.answer(value)
         except ValueError as exc:
-            self._notice = str(exc).split(": ", 1)[-1]
+            words = getattr(exc, "words", "") or "that answer cannot be taken"
+            self._notice = words[:1].upper() + words[1:] + "."
             self._show()
             return
         self.post_message(self.Answered(self, step.id, value))

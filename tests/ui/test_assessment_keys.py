@@ -68,3 +68,40 @@ async def test_call_keys_work_from_a_typed_answer(db, make_app, worker):
             await d.press(pilot, [key])
             assert isinstance(app.screen, dialog), key
             await d.press(pilot, ["escape"])
+
+
+async def test_at_80x24_the_footer_keeps_the_call_keys(db, make_app, worker):
+    from textual.widgets._footer import FooterKey
+
+    from divert_tui.screens.assessment.panel import StepPanel
+
+    rid = seed_referral(db, "cannabis", n=27)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_call(pilot, rid)
+        await d.press(pilot, ["1", "enter"])
+        keys = {k.description: k for k in screen.query(FooterKey)}
+        for needed in ("Next step", "Skip step", "End call", "Leave (saved)", "Confirm"):
+            assert needed in keys, needed
+            assert keys[needed].region.right <= 80 and keys[needed].region.width > 0, needed
+        assert screen.query_one(StepPanel).size.width <= 26
+
+
+async def test_a_refused_answer_says_why_in_words(db, make_app, worker):
+    rid = seed_referral(db, "cannabis", n=28)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_call(pilot, rid)
+        await d.press(pilot, d.IDENTITY)
+        await d.press(pilot, ["4", "0", "enter"])
+        form = screen.query_one("#step-form", QuestionForm)
+        error = str(form.query_one("#qf-error").render())
+        assert "Days used in the last 28 (40) is above 28" in error and "q1" not in error
+        assert form.session.current_id == "q1"
+        form.query_one(Input).value = ""
+        await d.press(pilot, ["1", "2", "enter", "1", "enter", "enter", "enter"])  # to q5
+        assert form.session.current_id == "q5"
+        await d.press(pilot, ["6", "0", "enter"])  # born 1995: not 60 years ago
+        error = str(form.query_one("#qf-error").render())
+        assert "age first used (60) is above their age" in error.lower()
+        assert form.session.current_id == "q5"

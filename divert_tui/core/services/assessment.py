@@ -229,10 +229,17 @@ def save_answer(
         answers = dict(row.answers or {})
         ctx = {**(row.context or {}), **dict(context or {}), **dict(ref.context)}
         if not item_id.startswith(CONTEXT_PREFIX):
+            form = inst.title.split(":")[0]
             try:
                 answers[item_id] = inst.check_answer(item_id, value)
             except (ValueError, KeyError) as exc:
-                raise ValidationError({item_id: str(exc).strip("'")}) from None
+                words = getattr(exc, "words", "") or "that answer is not one this form takes"
+                raise ValidationError({form: words}) from None
+            conflict = flow.known_conflict(
+                inst.id, item_id, answers[item_id], facts_of(session, assessment, referral)
+            )
+            if conflict:
+                raise ValidationError({form: conflict})
         _rescore(row, answers, ctx)
         row.marked = [m for m in (row.marked or []) if m != item_id]
         session.add(row)

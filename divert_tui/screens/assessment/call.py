@@ -98,11 +98,11 @@ class AssessmentScreen(SummaryActions, DivertScreen):
                 yield Static("Opening the call…", id="step-head")
         yield CallFooter()
 
-    def on_resize(self) -> None:
+    async def on_resize(self) -> None:
         """The footer chooses its keys by width: draw it again when the width changes."""
         footer = self.query(CallFooter)
         if footer:
-            footer.first().recompose()
+            await footer.first().recompose()
 
     # --- opening -----------------------------------------------------------------------
 
@@ -237,6 +237,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             marked=stored.marked if stored else (),
             fixed={*ref.carried, *(CONTEXT_PREFIX + k for k in ref.context)},
             standing=self._standing(forms, self.form_index),
+            checker=self._checker(ref.instrument),
             id="step-form",
         )
         await body.mount(form)
@@ -253,6 +254,18 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             if line is not None:
                 found.append(line.words)
         return found
+
+    def _checker(self, instrument: str) -> Any:
+        """Checks an answer against what the call already knows (the person's age...)."""
+
+        def check(item_id: str, value: Any) -> str | None:
+            return (
+                flow.known_conflict(instrument, item_id, value, self.view.facts)
+                if self.view
+                else None
+            )
+
+        return check
 
     def _standing(self, forms: list[flow.FormRef], index: int) -> str:
         """For a follow-up (the AUDIT after AUDIT-C), the result of the form it follows."""
