@@ -192,6 +192,7 @@ class CaseloadScreen(DivertScreen):
             ("overdue", f"First contact overdue only: {on_off[c.first_contact_overdue]}"),
             ("concern", f"Safeguarding concern open only: {on_off[c.concern_open]}"),
             ("barred", f"Person barred only: {on_off[c.barred]}"),
+            ("call_back", f"Call-back due only: {on_off[c.call_back_due]}"),
             ("clear", "Clear every filter"),
         ]
         self._dialog(

@@ -15,6 +15,7 @@ from divert_tui.core.services.contact_safety import ContactCaution
 from divert_tui.core.services.paging import Page
 from divert_tui.core.vocab import Role
 from divert_tui.screens import format as fmt
+from divert_tui.screens.assessment.call_backs import CallBacksDue
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
@@ -73,6 +74,7 @@ class MyWorkScreen(DivertScreen):
         Binding("c", "claim", "Claim"),
         Binding("l", "log_attempt", "Log call"),
         Binding("ctrl+n", "new_referral", "New referral"),
+        Binding("b", "call_backs", "Call-backs due"),
     ]
 
     def __init__(self) -> None:
@@ -81,6 +83,7 @@ class MyWorkScreen(DivertScreen):
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
+        yield CallBacksDue(id="call-backs")
         yield PagedTable(
             QUEUE_COLUMNS,
             self._fetch,
@@ -98,9 +101,19 @@ class MyWorkScreen(DivertScreen):
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus_table()
+        self.query_one(CallBacksDue).load()
 
     def on_screen_resume(self) -> None:
         self.query_one(PagedTable).load()
+        self.query_one(CallBacksDue).load()
+
+    def action_call_backs(self) -> None:
+        due = self.query_one(CallBacksDue)
+        if due.option_count:
+            due.focus()
+            due.highlighted = due.highlighted or 0
+        else:
+            self.notify("No call-backs due today.")
 
     @on(PagedTable.RowChosen)
     def _open(self, event: PagedTable.RowChosen) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from divert_tui.core.services import intake, referral_view, referrals
+from divert_tui.core.services.base import Permission
 from divert_tui.core.vocab import (
     OFFICER_OBSERVED_ETHNICITY,
     SELF_DEFINED_ETHNICITY,
@@ -77,6 +78,21 @@ def _referral_text(detail: referral_view.ReferralDetail) -> Text:
     return text
 
 
+def _call_text(detail: referral_view.ReferralDetail) -> Text:
+    """The latest assessment: completed or partial with why, the call-back, screens not done."""
+    call = detail.call
+    if call is None:
+        return Text("No assessment yet · a: start it", style="dim")
+    text = Text()
+    style = "bold yellow" if call.state == "partial" else "bold"
+    text.append(call.words, style=style)
+    if call.state == "completed":
+        text.append("\na or v: open the assessment, read only (p prints it)")
+    else:
+        text.append("\na: resume the call · v: read what was recorded")
+    return text
+
+
 def _eligibility_text(detail: referral_view.ReferralDetail) -> Text:
     text = Text()
     if detail.eligible:
@@ -121,6 +137,7 @@ class ReferralScreen(DivertScreen):
         Binding("c", "claim", "Claim"),
         Binding("l", "log_attempt", "Log call"),
         Binding("a", "assess", "Assessment"),
+        Binding("v", "view_assessment", "View assessment"),
         Binding("t", "note", "Add note"),
         Binding("x", "close_non_compliant", "Close non-compliant"),
         Binding("w", "withdraw", "Withdraw"),
@@ -142,6 +159,7 @@ class ReferralScreen(DivertScreen):
             yield Static("Loading...", id="person", classes="panel")
             yield Static("", id="facts", classes="panel")
             yield Static("", id="eligibility", classes="panel")
+            yield Static("", id="call", classes="panel")
             with Horizontal(id="lists"):
                 with Vertical(id="timeline-pane"):
                     yield Static("Timeline", classes="title")
@@ -187,6 +205,7 @@ class ReferralScreen(DivertScreen):
         self.query_one("#person", Static).update(_person_text(detail))
         self.query_one("#facts", Static).update(_referral_text(detail))
         self.query_one("#eligibility", Static).update(_eligibility_text(detail))
+        self.query_one("#call", Static).update(_call_text(detail))
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for entry in reversed(detail.timeline):
@@ -237,11 +256,12 @@ class ReferralScreen(DivertScreen):
             )
         if action == "withdraw":
             return detail.status not in _CLOSED
+        if action == "view_assessment":
+            return detail.call is not None
         if action == "assess":
-            return detail.eligible and detail.status in (
-                ReferralStatus.RECEIVED,
-                ReferralStatus.CONTACTING,
-                ReferralStatus.ASSESSED,
+            return detail.call is not None or (
+                detail.eligible
+                and detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING)
             )
         return True
 
@@ -390,9 +410,23 @@ class ReferralScreen(DivertScreen):
         )
 
     def action_assess(self) -> None:
+        """Run (or resume) the call. A finished one opens read only, except an assessed
+        referral still to allocate, which reopens on its summary."""
         from divert_tui.screens.assessment import AssessmentScreen
 
+        call = self.detail.call if self.detail else None
+        to_allocate = self.detail is not None and self.detail.status == ReferralStatus.ASSESSED
+        actor = self.app.actor
+        works = actor is not None and actor.can(Permission.WORK_REFERRALS)
+        if call is not None and ((call.state == "completed" and not to_allocate) or not works):
+            self.action_view_assessment()
+            return
         self.app.push_screen(AssessmentScreen(self.referral_id))
+
+    def action_view_assessment(self) -> None:
+        from divert_tui.screens.assessment.record import AssessmentRecordScreen
+
+        self.app.push_screen(AssessmentRecordScreen(self.referral_id))
 
 
 _CLOSED = {

@@ -161,8 +161,19 @@ def test_west_midlands_values() -> None:
         hours_saved_per_referral=4.25,
         groups=("cannabis", "cocaine", "nitrous_oxide", "general"),
         source="west_midlands.toml",
+        commissioned_places=5000,
     )
     assert isinstance(wm.hours_saved_per_referral, float)
+
+
+def test_commissioned_places_are_optional_and_checked(tmp_path: Path) -> None:
+    without = WEST_MIDLANDS_TOML.split("[commissioning]")[0]
+    (tmp_path / "west_midlands.toml").write_text(without, encoding="utf-8")
+    assert load_schemes(tmp_path)["west_midlands"].commissioned_places is None
+    broken = WEST_MIDLANDS_TOML.replace("places_per_year = 5000", 'places_per_year = "lots"')
+    (tmp_path / "west_midlands.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(SchemeError, match="commissioning.places_per_year: expected int"):
+        load_schemes(tmp_path)
 
 
 def test_a_folder_of_edited_copies_is_used(tmp_path: Path) -> None:

@@ -260,3 +260,28 @@ def test_a_leaver_hands_on_everything_open(db: Database, team) -> None:
     assert workload.reassign_all_of(db, lead, ann.staff_id, bob.staff_id) == 0
     with pytest.raises(ValidationError):
         workload.reassign_all_of(db, lead, bob.staff_id, bob.staff_id)
+
+
+def test_call_back_due_filter(db: Database, team) -> None:
+    from divert_tui.core.models import Assessment
+
+    lead, ann, *_ = team
+    due = _referral(db, 1, worker=ann.staff_id, status="contacting")
+    later = _referral(db, 2, worker=ann.staff_id, status="contacting")
+    done = _referral(db, 3, worker=ann.staff_id, status="assessed")
+    with db.write() as session:
+        # 23:30 UK time today is still today (BST or not); tomorrow 09:00 is not yet due.
+        session.add(
+            Assessment(referral_id=due, call_back_at=datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+        )
+        session.add(
+            Assessment(referral_id=later, call_back_at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+        )
+        session.add(
+            Assessment(
+                referral_id=done,
+                call_back_at=datetime(2026, 11, 29, 9, 0, tzinfo=UTC),
+                completed_at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+            )
+        )
+    assert [r.referral_id for r in _page(db, lead, call_back_due=True).rows] == [due]

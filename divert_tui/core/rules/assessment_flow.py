@@ -123,6 +123,7 @@ class Facts:
     skip_reasons: Mapping[str, str] = field(default_factory=dict)  # step -> SKIP_REASONS key
     advice_ticked: int = 0  # advice items ticked as given
     sex: str = ""  # the person's recorded sex: male, female, other, not_stated or ""
+    age: int | None = None  # the person's age today, from their date of birth
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,17 @@ def not_screened(facts: Facts) -> list[NotScreened]:
 def must_acknowledge(facts: Facts) -> list[NotScreened]:
     """Unscreened domestic abuse or safeguarding: the worker acknowledges it before allocating."""
     return [m for m in not_screened(facts) if m.step in MUST_ACKNOWLEDGE]
+
+
+def known_conflict(instrument: str, item_id: str, value: Any, facts: Facts) -> str | None:
+    """An answer that cannot be true given what is already known, in words, or None."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None:
+        return None
+    first_use = instrument == "substance_use" and item_id == "q5"
+    if first_use and facts.age is not None and number > facts.age:
+        return f"age first used ({number:g}) is above their age ({facts.age})"
+    return None
 
 
 def drinks_alcohol(facts: Facts) -> bool:

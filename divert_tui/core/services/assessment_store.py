@@ -188,6 +188,7 @@ def self_harm_recorded(session: Session, assessment_id: int) -> bool:
 
 def facts_of(session: Session, assessment: Assessment, referral: Referral) -> flow.Facts:
     subs = substance_rows(session, assessment.id or 0)
+    person = session.get(Person, referral.person_id)
     main = next((s.substance for s in subs if s.is_main), referral.main_substance)
     return flow.Facts(
         substances=tuple(s.substance for s in subs),
@@ -198,13 +199,9 @@ def facts_of(session: Session, assessment: Assessment, referral: Referral) -> fl
         completed=assessment.completed_at is not None,
         skip_reasons=dict(assessment.skip_reasons or {}),
         advice_ticked=len(advice_ids(session, assessment.id or 0)),
-        sex=_sex_of(session, referral),
+        sex=person.sex or "" if person is not None else "",
+        age=feed_fields.age_on(person.date_of_birth, uk_today()) if person is not None else None,
     )
-
-
-def _sex_of(session: Session, referral: Referral) -> str:
-    person = session.get(Person, referral.person_id)
-    return person.sex if person is not None and person.sex else ""
 
 
 def advice_ids(session: Session, assessment_id: int) -> list[str]:

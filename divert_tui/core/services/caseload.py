@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, false, func, or_
 from sqlalchemy.orm import aliased
@@ -18,6 +19,7 @@ from sqlmodel import col, select
 
 from divert_tui.core.database import Database
 from divert_tui.core.models import (
+    Assessment,
     ContactAttempt,
     IntelligenceLog,
     Person,
@@ -30,6 +32,7 @@ from divert_tui.core.services.base import Actor, Permission, ValidationError, re
 from divert_tui.core.services.paging import clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
 
+UK = ZoneInfo("Europe/London")
 AWAITING_FIRST_CONTACT = (ReferralStatus.RECEIVED.value, ReferralStatus.CONTACTING.value)
 OPEN_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 
@@ -66,6 +69,7 @@ class CaseloadFilter:
     first_contact_overdue: bool = False
     concern_open: bool = False
     barred: bool = False
+    call_back_due: bool = False
     search: str = ""
     sort: SortKey = SortKey.REFERRED
     descending: bool = True
@@ -93,6 +97,8 @@ class CaseloadFilter:
             words.append("safeguarding concern open")
         if self.barred:
             words.append("person barred")
+        if self.call_back_due:
+            words.append("call-back due")
         if self.search.strip():
             words.append(f"matching {self.search.strip()!r}")
         return words
@@ -186,6 +192,8 @@ def _conditions(actor: Actor, chosen: CaseloadFilter, today: date) -> list[Any]:
                 col(IntelligenceLog.bar_until) >= today,
             )
         )
+    if chosen.call_back_due:
+        conditions.append(call_back_due_condition(today))
     needle = chosen.search.strip().lower()
     if needle:
         conditions.append(search_condition(needle))
@@ -230,6 +238,16 @@ def search_condition(needle: str) -> Any:
             # The people matched once, as a subquery: the counts never join person.
             clauses.append(col(Referral.person_id).in_(select(Person.id).where(names)))
     return or_(*clauses) if clauses else false()
+
+
+def call_back_due_condition(today: date) -> Any:
+    """An open call agreed to be called back today or earlier (UK day)."""
+    end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), UK)
+    return exists().where(
+        Assessment.referral_id == Referral.id,
+        col(Assessment.completed_at).is_(None),
+        col(Assessment.call_back_at) < end_of_today.astimezone(UTC),
+    )
 
 
 def overdue_condition(today: date) -> Any:

@@ -28,6 +28,7 @@ from divert_tui.core.rules.calendar import first_contact_state, state_for_due
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
+from divert_tui.core.services.assessment_record import CallBrief, brief_of
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
 from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.referrals import attempts_of, decide_for
@@ -101,6 +102,7 @@ class ReferralDetail:
     open_concerns: tuple[OpenConcern, ...] = ()
     first_contact_at: datetime | None = None  # UK local time of the first attempt
     contact_caution: ContactCaution | None = None  # the number is not safe to call or message
+    call: CallBrief | None = None  # the latest assessment in one line (assessment_record)
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,7 @@ def open_referral(
                 _uk(referral.first_contact_at) if referral.first_contact_at else None
             ),
             contact_caution=contact_cautions(session, [referral.person_id]).get(referral.person_id),
+            call=brief_of(session, referral),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail

@@ -1,9 +1,12 @@
 """The commissioner report and the evaluation extract: figures from ``core.rules.metrics``.
 
-One call reads every figure of a period in one transaction, checks that the person may
-see reports (and the force asked for), and records one audit event: a report viewed on
-screen, or exported in a format. ``deliver`` (writing the file) runs inside that
-transaction, so a file that cannot be written leaves no "exported" event behind.
+One call checks that the person may see reports (and the force asked for), reads every
+figure of a period in one read transaction (one snapshot, so the tables agree), and
+records one audit event: a report viewed on screen, or exported in a format. The event
+is written in a short transaction of its own after the read, so that a report over a
+large database never holds SQLite's write lock while a worker is saving answers;
+``deliver`` (writing the file) runs inside it, so a file that cannot be written leaves
+no "exported" event behind.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from divert_tui.core.database import Database
 from divert_tui.core.rules.metrics import queries
@@ -46,6 +52,14 @@ def report_forces(actor: Actor, schemes: Mapping[str, Scheme], force: str | None
     return codes
 
 
+def _snapshot(session: Session) -> Connection:
+    """The session's connection, reading one snapshot for all its statements (SQLite's
+    transaction does so already; PostgreSQL needs REPEATABLE READ)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session.connection()
+
+
 def _settings(scheme: Scheme) -> ForceSettings:
     return ForceSettings(
         scheme.name,
@@ -75,8 +89,8 @@ def commissioner_report(
     settings = {code: _settings(schemes[code]) for code in ordered}
     low, high = period.bounds()
     demo = is_demo_database(db)
-    with db.write() as session:
-        run = session.connection().execute
+    with db.read() as reading:
+        run = _snapshot(reading).execute
         figures: list[Figures] = fold(
             period,
             settings,
@@ -87,7 +101,8 @@ def commissioner_report(
             run(queries.first_contacts(low, high, ordered)).all(),
             run(queries.completions(low, high, ordered)).all(),
         )
-        published = Published(period, figures, demo=demo)
+    published = Published(period, figures, demo=demo)
+    with db.write() as session:
         where = deliver(published) if deliver is not None else None
         detail = f"{period.start.isoformat()}..{period.end.isoformat()} forces={','.join(ordered)}"
         detail += f" output={output}" + (f" file={where}" if where else "")
@@ -212,13 +227,12 @@ def evaluation_extract(
     codes = sorted(report_forces(actor, schemes, force))
     low, high = period.bounds()
     demo = is_demo_database(db)
+    with db.read() as reading:
+        found = _snapshot(reading).execute(queries.evaluation_rows(low, high, codes)).all()
+    extract = EvaluationExtract(
+        period, tuple(_evaluation_row(n, row) for n, row in enumerate(found, start=1)), demo
+    )
     with db.write() as session:
-        found = session.connection().execute(queries.evaluation_rows(low, high, codes)).all()
-        extract = EvaluationExtract(
-            period,
-            tuple(_evaluation_row(n, row) for n, row in enumerate(found, start=1)),
-            demo,
-        )
         where = deliver(extract) if deliver is not None else None
         audit.record(
             session,

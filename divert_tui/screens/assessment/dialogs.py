@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -12,11 +13,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from divert_tui.core.rules.call_back import parse_call_back
 from divert_tui.core.services.assessment_safety import (
     SELF_HARM_ACTION_LABELS,
     SELF_HARM_NEEDS_REFERRED_TO,
 )
 from divert_tui.screens.base import DivertModal
+from divert_tui.screens.dialogs import DIALOG_CSS
 
 ACTION_KEYS = list(SELF_HARM_ACTION_LABELS)
 
@@ -53,9 +56,10 @@ class SelfHarmProtocol(DivertModal):
     SelfHarmProtocol #protocol { height: auto; max-height: 40vh; margin-bottom: 1; }
     SelfHarmProtocol #protocol:focus { border-left: thick $accent; }
     SelfHarmProtocol #risk-actions { height: auto; border: none; padding: 0; }
-    SelfHarmProtocol Input { border: none; height: 1; padding: 0 1; margin-top: 1; }
+    SelfHarmProtocol Input { border: none; height: 1; padding: 0 1; background: $boost; }
     SelfHarmProtocol Input:focus { background: $accent 30%; }
-    SelfHarmProtocol .hint { color: $text; text-style: bold; height: auto; margin-top: 1; }
+    SelfHarmProtocol #risk-referred { margin-bottom: 0; }
+    SelfHarmProtocol .hint { color: $text; text-style: bold; height: 1; }
     """
     BINDINGS = [
         Binding("escape", "refuse", "Cannot skip: record the action", id="risk.no_skip"),
@@ -102,6 +106,7 @@ class SelfHarmProtocol(DivertModal):
         return options
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast must never cover the controls
         self.query_one(OptionList).focus()
 
     @on(OptionList.OptionSelected)
@@ -154,3 +159,55 @@ class SelfHarmProtocol(DivertModal):
             return
         notes = self.query_one("#risk-notes", Input).value
         self._save(self._action, referred.value, notes, lambda: self.dismiss(self._action))
+
+
+class EndEarlyDialog(DivertModal):
+    """Why the call ended early, and the call-back agreed (if any): both kept on the
+    referral, and the call-back comes back at the top of the worker's list when due."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="EndEarlyDialog")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, reason: str, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self._reason = reason
+        self._now = now
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("End the call early", classes="title")
+            yield Static("Why did the call end? (hung up, not safe to talk, call back agreed…)")
+            yield Input(value=self._reason, id="end-reason")
+            yield Static("Call-back agreed: day and time (e.g. thursday 10am), or leave empty")
+            yield Input(placeholder="thursday 10am", id="end-call-back", select_on_focus=False)
+            yield Static("", classes="error", id="end-error")
+            yield Static("Enter: next / record · Esc: cancel (the call goes on)", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#end-reason", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "end-reason":
+            self.query_one("#end-call-back", Input).focus()
+            return
+        self._record()
+
+    def _record(self) -> None:
+        error = self.query_one("#end-error", Static)
+        reason = self.query_one("#end-reason", Input).value.strip()
+        if not reason:
+            error.update("Why the call ended: type a reason first.")
+            self.query_one("#end-reason", Input).focus()
+            return
+        typed = self.query_one("#end-call-back", Input).value
+        try:
+            moment = parse_call_back(typed, self._now())
+        except ValueError as exc:
+            error.update(str(exc).capitalize())
+            return
+        self.dismiss((reason, moment))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -165,8 +165,9 @@ METRICS: dict[str, Metric] = {m.key: m for m in _METRICS}
 
 SUPPRESSION = (
     "Counts from 1 to 4 are shown as <5. Where one number of a row or column with a shown "
-    "total is withheld, a second one is withheld too and shown as [c], so that no withheld "
-    "number can be worked out by subtraction. A share, rate, median or relative rate is "
+    "total is withheld, a second one is withheld too and shown as [c] (and more, until the "
+    "withheld numbers of the row add up to 5 or more), so that no withheld number can be "
+    "worked out by subtraction. A share, rate, median or relative rate is "
     "withheld ([c]) when its numerator or denominator is under 5 or withheld."
 )
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from divert_tui.core.vocab import OFFICER_OBSERVED_ETHNICITY
+
 Z_95 = 1.959963984540054
 
 # Stages in the order of the referral's life; "referred" has counts only (no denominator).
@@ -106,9 +108,14 @@ def relative_rate(a: int, n1: int, c: int, n2: int, z: float = Z_95) -> Relative
     return RelativeRate(value, math.exp(log_value - z * se), math.exp(log_value + z * se))
 
 
+def _officer_people(code: str) -> str:
+    label = OFFICER_OBSERVED_ETHNICITY.get(code, code)
+    return f"People seen by officers as {label} ({code})"
+
+
 def gap_sentence(group: str, stage: str, rr: RelativeRate, reference: str) -> str:
     """The plain sentence for a relative rate, with its interval."""
-    people = GROUP_PEOPLE.get(group, f"People of group {group}")
+    people = GROUP_PEOPLE.get(group) or _officer_people(group)
     ref_people = REFERENCE_PEOPLE.get(reference, reference)
     sentence = (
         f"{people} who were referred were {rr.value:.1f} times as likely as {ref_people} "

@@ -10,9 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, exists, extract, func, literal, or_, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from divert_tui.core.models import (
@@ -46,12 +61,21 @@ FLAGS: tuple[str, ...] = (
 DIMENSIONS: tuple[str, ...] = ("force", "sde", "ic", "substance", "age_band", "sex")
 
 
+def raw_time(column: Any) -> ColumnElement[Any]:
+    """A timestamp as the driver gives it (SQLite: text; PostgreSQL: a datetime), skipping
+    the per-value conversion of the column type on rows fetched by the ten thousand; read
+    it back with ``timing.as_utc``."""
+    return type_coerce(col(column), String)
+
+
 def in_period(low: datetime, high: datetime, forces: Sequence[str]) -> ColumnElement[bool]:
     """Referrals of the forces whose referred_at is at or after ``low`` and before ``high``."""
+    # The force is tested through coalesce() so that SQLite (without ANALYZE statistics)
+    # ranges over the referred_at index rather than walking every force's whole history.
     return and_(
         col(Referral.referred_at) >= low,
         col(Referral.referred_at) < high,
-        col(Referral.force_code).in_(list(forces)),
+        func.coalesce(col(Referral.force_code), "").in_(list(forces)),
     )
 
 
@@ -59,19 +83,39 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
+class day_number(FunctionElement[int]):  # noqa: N801 - an SQL function, named like one
+    """The day as the number YYYYMMDD (UTC for a timestamp): one call per value, on both
+    databases, so that an age is one subtraction."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: Any, **kw: Any) -> str:
+    return f"CAST(strftime('%Y%m%d', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: Any, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    (argument,) = element.clauses.clauses
+    if isinstance(argument.type, Date):
+        return f"CAST(to_char({inner}, 'YYYYMMDD') AS INTEGER)"
+    # A timestamp with time zone: the UTC day, whatever the session's time zone.
+    return f"CAST(to_char({inner} AT TIME ZONE 'UTC', 'YYYYMMDD') AS INTEGER)"
+
+
 def _age_band() -> ColumnElement[str]:
-    referred, born = col(Referral.referred_at), col(Person.date_of_birth)
-    before_birthday = _flag(
-        extract("month", referred) * 100 + extract("day", referred)
-        < extract("month", born) * 100 + extract("day", born)
-    )
-    age = cast(extract("year", referred) - extract("year", born) - before_birthday, Integer)
+    """Whole years on the day of the referral: YYYYMMDD of the referral less that of the
+    birth is 10000 times the age plus less than 10000."""
+    gap = day_number(col(Referral.referred_at)) - day_number(col(Person.date_of_birth))
     return case(
-        (age < 18, literal("under_18")),
-        (age < 25, literal("18_24")),
-        (age < 35, literal("25_34")),
-        (age < 45, literal("35_44")),
-        (age < 55, literal("45_54")),
+        (gap < 180000, literal("under_18")),
+        (gap < 250000, literal("18_24")),
+        (gap < 350000, literal("25_34")),
+        (gap < 450000, literal("35_44")),
+        (gap < 550000, literal("45_54")),
         else_=literal("55_plus"),
     )
 
@@ -184,14 +228,16 @@ def safeguarding(low: datetime, high: datetime, forces: Sequence[str]) -> Select
 
 def first_contacts(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
     """Rows of (force, referred_at, first_contact_at) for referrals with a first attempt."""
-    return select(Referral.force_code, Referral.referred_at, Referral.first_contact_at).where(
-        in_period(low, high, forces), col(Referral.first_contact_at).is_not(None)
-    )
+    return select(
+        Referral.force_code, raw_time(Referral.referred_at), raw_time(Referral.first_contact_at)
+    ).where(in_period(low, high, forces), col(Referral.first_contact_at).is_not(None))
 
 
 def completions(low: datetime, high: datetime, forces: Sequence[str]) -> Select:  # type: ignore[type-arg]
     """Rows of (force, referred_at, closed_at) for completed referrals."""
-    return select(Referral.force_code, Referral.referred_at, Referral.closed_at).where(
+    return select(
+        Referral.force_code, raw_time(Referral.referred_at), raw_time(Referral.closed_at)
+    ).where(
         in_period(low, high, forces),
         col(Referral.status) == ReferralStatus.COMPLETED.value,
         col(Referral.closed_at).is_not(None),

@@ -4,7 +4,7 @@ Primary suppression hides every count from 1 to 4 (shown ``<5``). A published ta
 set of sums (a row's parts add up to its total, a force's figures add up to the "all"
 row), and a sum with exactly one hidden cell gives that cell away. So secondary
 suppression hides one more cell (shown ``[c]``) in every such sum until each sum hides
-none or at least two cells. Rates follow their counts: a rate is withheld when its
+none, or at least two cells that together hold 5 or more. Rates follow their counts: a rate is withheld when its
 numerator or denominator is under 5 or withheld.
 """
 
@@ -48,7 +48,7 @@ def suppress(values: Mapping[Hashable, int], sums: Sequence[Sum]) -> dict[Hashab
         for rule in sums:
             cells = (rule.total, *rule.parts)
             hidden = [c for c in cells if c in marks]
-            if len(hidden) != 1:
+            if not _gives_away(rule, hidden, values, marks):
                 continue
             candidates = [p for p in rule.parts if p not in marks and values.get(p, 0) > 0]
             if candidates:
@@ -60,6 +60,19 @@ def suppress(values: Mapping[Hashable, int], sums: Sequence[Sum]) -> dict[Hashab
             marks[chosen] = SECONDARY
             changed = True
     return marks
+
+
+def _gives_away(
+    rule: Sum, hidden: list[Hashable], values: Mapping[Hashable, int], marks: Mapping[Hashable, str]
+) -> bool:
+    """A sum betrays a hidden cell when it hides exactly one, or when its total is shown and
+    the hidden parts add up to 1-4 (two hidden 1s in a shown 7 of which 5 are shown: both
+    are 1)."""
+    if len(hidden) == 1:
+        return True
+    if not hidden or rule.total in marks:
+        return False
+    return primary(sum(values.get(p, 0) for p in rule.parts if p in marks))
 
 
 def rate_withheld(
