@@ -107,6 +107,13 @@ class MyWorkScreen(DivertScreen):
         self.query_one(PagedTable).load()
         self.query_one(CallBacksDue).load()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`b` is offered only while call-backs are due."""
+        if action == "call_backs":
+            found = self.query(CallBacksDue)
+            return bool(found) and found.first().option_count > 0
+        return True
+
     def action_call_backs(self) -> None:
         due = self.query_one(CallBacksDue)
         if due.option_count:

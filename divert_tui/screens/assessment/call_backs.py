@@ -50,6 +50,7 @@ class CallBacksDue(OptionList):
             self.add_option(Option(Text(item.words, style=style), id=str(item.referral_id)))
         self.border_title = f"Call-backs due ({len(due)}) · b: go to them, Enter: open"
         self.set_class(bool(due), "-due")
+        self.screen.refresh_bindings()
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:
