@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import random
 import re
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -20,7 +22,13 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session, create_engine
 
 from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
@@ -31,7 +39,22 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 class StorageError(RuntimeError):
-    """A database that cannot be used as asked; the message says what to do, with no personal data."""
+    """A database that cannot be used as asked; the message says what to do, with no personal data.
+
+    ``kind`` says which trouble it is ("locked", "full", "read_only", ...); ``retryable``
+    is true for the troubles that pass by themselves (another writer, a disk given room),
+    so that a queued save can wait and try again instead of being dropped.
+    """
+
+    RETRYABLE_KINDS = frozenset({"locked", "full"})
+
+    def __init__(self, message: str, *, kind: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in self.RETRYABLE_KINDS
 
 
 def parse_url(url: str) -> URL:
@@ -197,7 +220,36 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool, private_file: Path | N
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        begin_with_retry(connection, mode)
+
+
+#: A locked ``BEGIN IMMEDIATE`` is tried again this many busy timeouts long in all, so that
+#: a few writers queueing behind a long import wait their turn instead of failing.
+LOCK_RETRY_TIMEOUTS = 6
+
+
+def _is_locked(exc: DBAPIError) -> bool:
+    return _trouble(exc) == "locked"
+
+
+def begin_with_retry(connection: Any, mode: str) -> None:
+    """Issue ``BEGIN mode``; when another writer holds the lock past the busy timeout, back
+    off and try again until ``LOCK_RETRY_TIMEOUTS`` busy timeouts have passed.
+
+    A failed BEGIN leaves no transaction open, so trying it again is safe.
+    """
+    deadline = time.monotonic() + LOCK_RETRY_TIMEOUTS * SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.05
+    while True:
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        except OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.info("database locked at BEGIN %s; trying again in %.2f s", mode, delay)
+        time.sleep(delay + random.uniform(0, delay))
+        delay = min(delay * 2, 1.0)
 
 
 class Database:
@@ -218,18 +270,34 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one transaction that commits on success and rolls back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session in one transaction that commits on success and rolls back on any error.
+
+        The transaction helper of every service: a locked database is waited for (see
+        ``begin_with_retry``), and a database that cannot take the write (full disk,
+        read-only, locked too long, server gone) raises ``StorageError`` in words, with
+        nothing written.
+        """
+        try:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if not _trouble(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it never commits."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        """A session for reading; it never commits. Driver troubles come out as StorageError."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except OperationalError as exc:
+            if not _trouble(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -291,7 +359,7 @@ def check_reachable(db: Database) -> None:
         with db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
 
 
 def check_writable(db: Database) -> None:
@@ -307,31 +375,67 @@ def check_writable(db: Database) -> None:
             finally:
                 transaction.rollback()
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
 
 
-def explain_operational_error(db: Database, exc: DBAPIError) -> str:
+def _trouble(exc: DBAPIError) -> str:
+    """Which kind of trouble a driver error is, from its text (SQLite and psycopg word them)."""
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    where = db.display_url
     if "locked" in text or "busy" in text:
-        return f"the database {where} is locked by another program; close it and try again"
+        return "locked"
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return f"the database {where} is read-only; check the file's permissions"
+        return "read_only"
     if "disk" in text and ("full" in text or "space" in text):
-        return f"the disk holding {where} is full; free some space and try again"
+        return "full"
     if "unable to open" in text:
-        return f"cannot open the database {where}; check that the folder exists and is writable"
+        return "cannot_open"
     if "not a database" in text or "malformed" in text:
-        return f"{where} is not a usable SQLite database (damaged or another kind of file)"
+        return "damaged"
     if "password authentication" in text or "authentication failed" in text:
-        return f"PostgreSQL refused the user name or password for {where}"
+        return "refused"
     if "does not exist" in text:
-        return f"PostgreSQL has no such database or user: {where}"
+        return "missing"
     if "connection refused" in text or "could not connect" in text or "timeout" in text:
+        return "unreachable"
+    return ""
+
+
+def explain_operational_error(db: Database | None, exc: DBAPIError) -> str:
+    """A driver error in words a person can act on; ``db`` names the database when known."""
+    where = db.display_url if db is not None else "(the one in use)"
+    kind = _trouble(exc)
+    if kind == "locked":
+        return f"the database {where} is locked by another program; close it and try again"
+    if kind == "read_only":
+        return f"the database {where} is read-only; check the file's permissions"
+    if kind == "full":
+        return f"the disk holding the database {where} is full; free some space and try again"
+    if kind == "cannot_open":
+        return f"cannot open the database {where}; check that the folder exists and is writable"
+    if kind == "damaged":
+        return f"the database {where} is not a usable SQLite database (damaged or another kind of file)"
+    if kind == "refused":
+        return f"PostgreSQL refused the user name or password for {where}"
+    if kind == "missing":
+        return f"PostgreSQL has no such database or user: {where}"
+    if kind == "unreachable":
         return f"cannot reach PostgreSQL at {where}: is the server running and the address right?"
     return (
         f"the database {where} cannot be used: {type(exc.orig).__name__ if exc.orig else 'error'}"
     )
+
+
+def storage_error(db: Database | None, exc: DBAPIError) -> StorageError:
+    """The StorageError for a driver error: its words and its kind."""
+    return StorageError(explain_operational_error(db, exc), kind=_trouble(exc))
+
+
+def trouble_in_words(error: BaseException) -> str | None:
+    """A driver error that escaped the transaction helper (disk full, locked, read-only) in
+    the helper's words; None for anything else, which stays an unexpected error."""
+    if isinstance(error, OperationalError) and _trouble(error):
+        return explain_operational_error(None, error)
+    return None
 
 
 def upgrade(db: Database) -> list[str]:
@@ -356,7 +460,7 @@ def upgrade(db: Database) -> list[str]:
             command.upgrade(config, "head")
         return sorted(heads - current)
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
     except SQLAlchemyError as exc:
         log.error("migration failed: %s", type(exc).__name__)
         raise StorageError(
