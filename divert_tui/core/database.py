@@ -31,6 +31,7 @@ from sqlalchemy.exc import (
 )
 from sqlmodel import Session, create_engine
 
+from divert_tui.core.audit_key import AuditKey, AuditKeyError, load_or_create_key
 from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
@@ -255,10 +256,42 @@ def begin_with_retry(connection: Any, mode: str) -> None:
 class Database:
     """A database reached by URL: hands out one short session per unit of work."""
 
-    def __init__(self, url: str, *, create_folder: bool = False, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create_folder: bool = False,
+        audit_key_path: Path | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, create_folder=create_folder, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._audit_key_path = audit_key_path
+        self._audit_key: AuditKey | None = None
+
+    @property
+    def audit_key_path(self) -> Path:
+        """Where the key that signs the audit chain's head is kept (the config folder)."""
+        if self._audit_key_path is None:
+            from divert_tui.config import audit_key_path
+
+            self._audit_key_path = audit_key_path()
+        return self._audit_key_path
+
+    def audit_key(self) -> AuditKey:
+        """The audit key, read (or made) on first use; raises AuditKeyError in words."""
+        if self._audit_key is None:
+            self._audit_key = load_or_create_key(self.audit_key_path)
+        return self._audit_key
+
+    def _audit_key_or_none(self) -> AuditKey | None:
+        try:
+            return self.audit_key()
+        except AuditKeyError:
+            # Saving must not stop for it; ``audit verify`` reports the unreadable key.
+            log.warning("audit key unusable: events are written without a signed head")
+            return None
 
     @property
     def is_sqlite(self) -> bool:
@@ -278,7 +311,11 @@ class Database:
         nothing written.
         """
         try:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            info = {"audit_key": self._audit_key_or_none()}
+            with (
+                Session(self._writer, expire_on_commit=False, info=info) as session,
+                session.begin(),
+            ):
                 yield session
         except OperationalError as exc:
             if not _trouble(exc):
