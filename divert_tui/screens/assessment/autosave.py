@@ -24,6 +24,12 @@ from divert_tui.core.database import StorageError
 #: Seconds to wait before each new try of a save the database could not take; the last
 #: pause repeats for as long as it takes.
 RETRY_PAUSES: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 15.0)
+#: What the worker is told the save is waiting for (the person to ask: whoever runs the computer).
+WAITING_FOR = {
+    "full": "the disk holding the database is full (ask whoever looks after this computer "
+    "to free some space)",
+    "locked": "another program is holding the database",
+}
 
 
 class Autosaver:
@@ -101,9 +107,10 @@ class Autosaver:
         app.call_from_thread(on_error or app.report_error, error)  # type: ignore[attr-defined]
 
     def _tell_not_stored(self, error: StorageError) -> None:
+        reason = WAITING_FOR.get(error.kind, str(error))
         self._owner.app.notify(
-            f"The answer just given was not stored: {error}. It stays queued and is saved "
-            "as soon as the database can take it; keep going, nothing typed is lost.",
+            f"The answer just given was not stored: {reason}. It stays queued and is saved "
+            "by itself as soon as the database can take it; keep going, nothing typed is lost.",
             title="Not saved yet",
             severity="error",
             timeout=20,
