@@ -156,3 +156,21 @@ def test_the_key_is_owner_only_whatever_the_umask(db: Database, admin) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(audit_key_path().stat().st_mode) == 0o600
+
+
+def test_saving_after_a_cut_does_not_sign_over_it(db: Database, admin) -> None:
+    ids = fill(db, 5)
+    sql(db, "DELETE FROM audit_event WHERE id >= :id", id=ids[3])
+    fill(db, 3)  # people keep working: the next events chain on from the cut
+    report = audit.verify(db, admin)
+    assert not report.intact
+    assert report.first_broken_id == ids[-1]
+
+
+def test_saving_after_a_rewrite_does_not_sign_over_it(db: Database, admin) -> None:
+    ids = fill(db, 5)
+    sql(db, "UPDATE audit_event SET detail = 'forged' WHERE id = :id", id=ids[0])
+    rechain(db)
+    fill(db, 2)
+    report = audit.verify(db, admin)
+    assert not report.intact and "rewritten" in report.problem

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from divert_tui.core.database import Database
 from divert_tui.core.models import AuditAnchor, AuditEvent, Referral, Staff, utcnow
 from divert_tui.core.services.base import Actor, Permission, require
 
+log = logging.getLogger(__name__)
 _PG_AUDIT_LOCK = 0x0D1E_A0D1  # serialises appends on PostgreSQL; SQLite writers already queue
 
 
@@ -91,12 +93,32 @@ def record(
     return event
 
 
+def _still_holds(session: Session, key: AuditKey, anchor: AuditAnchor, new: AuditEvent) -> bool:
+    """Whether the signed head is genuine and still in the chain, unchanged, below ``new``."""
+    if not key.signed(anchor.last_id, anchor.last_hash, anchor.mac):
+        return False
+    if anchor.last_id >= (new.id or 0):
+        return False  # the signed event was removed and its id handed out again
+    signed = session.exec(
+        select(AuditEvent.hash).where(col(AuditEvent.id) == anchor.last_id)
+    ).first()
+    return signed == anchor.last_hash
+
+
 def _move_anchor(session: Session, key: AuditKey, event: AuditEvent) -> None:
-    """Sign the new head of the chain in this key's anchor row, in the same transaction."""
+    """Sign the new head of the chain in this key's anchor row, in the same transaction.
+
+    Only a chain that still holds the head signed last time moves on: after a cut or a
+    rewrite the checkpoint stays where it was, so that the next save cannot sign over the
+    damage and ``verify`` keeps reporting it.
+    """
     assert event.id is not None
     anchor = session.get(AuditAnchor, key.key_id)
     if anchor is None:
         anchor = AuditAnchor(key_id=key.key_id, last_id=0, last_hash="", mac="")
+    elif not _still_holds(session, key, anchor, event):
+        log.warning("audit chain does not hold its signed head; the checkpoint is kept")
+        return
     anchor.last_id = event.id
     anchor.last_hash = event.hash
     anchor.mac = key.sign(event.id, event.hash)
