@@ -269,6 +269,7 @@ class Database:
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._audit_key_path = audit_key_path
         self._audit_key: AuditKey | None = None
+        self._audit_key_failed = False
 
     @property
     def audit_key_path(self) -> Path:
@@ -286,11 +287,14 @@ class Database:
         return self._audit_key
 
     def _audit_key_or_none(self) -> AuditKey | None:
+        if self._audit_key is None and self._audit_key_failed:
+            return None
         try:
             return self.audit_key()
         except AuditKeyError:
             # Saving must not stop for it; ``audit verify`` reports the unreadable key.
             log.warning("audit key unusable: events are written without a signed head")
+            self._audit_key_failed = True
             return None
 
     @property
@@ -432,7 +436,17 @@ def _trouble(exc: DBAPIError) -> str:
         return "refused"
     if "does not exist" in text:
         return "missing"
-    if "connection refused" in text or "could not connect" in text or "timeout" in text:
+    if any(
+        words in text
+        for words in (
+            "connection refused",
+            "could not connect",
+            "timeout",
+            "server closed the connection",
+            "terminating connection",
+            "connection is closed",
+        )
+    ):
         return "unreachable"
     return ""
 

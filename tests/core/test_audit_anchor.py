@@ -174,3 +174,30 @@ def test_saving_after_a_rewrite_does_not_sign_over_it(db: Database, admin) -> No
     fill(db, 2)
     report = audit.verify(db, admin)
     assert not report.intact and "rewritten" in report.problem
+
+
+def test_a_trail_older_than_checkpoints_is_signed_when_migrated(tmp_path, admin) -> None:
+    from alembic import command
+    from sqlmodel import Session
+
+    from divert_tui.core import database
+    from divert_tui.core.bootstrap import open_database
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Database(url)
+    with old.engine.begin() as connection:
+        config = database._alembic_config(old.engine)
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    with Session(old.engine) as session:  # written before there were checkpoints
+        for number in range(3):
+            audit.record(session, Actor.system("old"), "old.event", detail=str(number))
+        session.commit()
+    old.dispose()
+    opened = open_database(url)
+    try:
+        assert audit.verify(opened.db, admin).intact
+        sql(opened.db, "DELETE FROM audit_event WHERE id = 3")
+        assert not audit.verify(opened.db, admin).intact
+    finally:
+        opened.db.dispose()
