@@ -29,6 +29,7 @@ WAITING_FOR = {
     "full": "the disk holding the database is full (ask whoever looks after this computer "
     "to free some space)",
     "locked": "another program is holding the database",
+    "unreachable": "the database server cannot be reached",
 }
 
 
