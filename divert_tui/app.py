@@ -287,15 +287,20 @@ class DivertApp(App[None]):
         from divert_tui.core.database import StorageError
 
         if isinstance(error, StorageError):
-            self.notify(str(error), title="Database problem", severity="error", timeout=15)
+            self.notify(
+                f"{error}.",
+                title="Database problem: nothing was changed",
+                severity="error",
+                timeout=15,
+            )
             return
         from divert_tui.core.database import trouble_in_words
 
         words = trouble_in_words(error)
         if words is not None:
             self.notify(
-                f"{words}. Nothing was changed.",
-                title="Database problem",
+                f"{words}.",
+                title="Database problem: nothing was changed",
                 severity="error",
                 timeout=15,
             )

@@ -71,3 +71,31 @@ async def test_a_lasting_problem_is_reported_not_retried() -> None:
     assert store.tries == 1
     assert [type(error) for error in app.errors] == [StorageError]
     assert saver.failed == 1
+
+
+async def test_the_app_says_database_trouble_in_words(db, worker, make_app, monkeypatch) -> None:
+    """A full disk met by any screen's worker: the words, never "Something went wrong"."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from divert_tui.core.services import queue
+    from tests.ui.conftest import log_in, settle
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+
+        def full(*_args, **_kwargs):
+            raise OperationalError(
+                "INSERT", {}, sqlite3.OperationalError("database or disk is full")
+            )
+
+        monkeypatch.setattr(queue, "my_work", full)
+        await pilot.press("r")
+        await settle(pilot)
+        notes = [(n.title, n.message) for n in app._notifications]
+    assert ("Database problem: nothing was changed", notes[-1][1]) == notes[-1]
+    assert "is full; free some space and try again" in notes[-1][1]
+    assert not any("Something went wrong" in message for _, message in notes)
