@@ -335,7 +335,23 @@ class DivertApp(App[None]):
         from divert_tui.core.database import StorageError
 
         if isinstance(error, StorageError):
-            self.notify(str(error), title="Database problem", severity="error", timeout=15)
+            self.notify(
+                f"{error}.",
+                title="Database problem: nothing was changed",
+                severity="error",
+                timeout=15,
+            )
+            return
+        from divert_tui.core.database import trouble_in_words
+
+        words = trouble_in_words(error)
+        if words is not None:
+            self.notify(
+                f"{words}.",
+                title="Database problem: nothing was changed",
+                severity="error",
+                timeout=15,
+            )
             return
         log.error("unexpected error\n%s", describe_exception(error))
         where = f" Details are in {self.log_path}." if self.log_path else ""

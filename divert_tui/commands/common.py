@@ -96,6 +96,11 @@ def cli_errors(function: F) -> F:
         except Exception as error:  # noqa: BLE001 - one readable line instead of a traceback
             if isinstance(error, expected_errors()):
                 fail(str(error))
+            from divert_tui.core.database import trouble_in_words
+
+            words = trouble_in_words(error)
+            if words is not None:
+                fail(f"{words}; nothing was changed")
             log.error("unexpected error\n%s", describe_exception(error))
             fail(
                 f"unexpected error ({type(error).__name__}); nothing was half-written. "

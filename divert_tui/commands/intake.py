@@ -132,9 +132,13 @@ def import_(
             click.echo(f"rejected rows written to {rejects}", err=True)
         _print_summary(summary)
         if summary.rejected and summary.imported == 0:
+            why = (
+                "every row was rejected"
+                if summary.already_present == 0
+                else f"{len(summary.rejected)} row(s) were rejected and the rest were already present"
+            )
             fail(
-                f"{file.name}: every row was rejected, so nothing was imported; "
-                "fix the rows listed above and import again"
+                f"{file.name}: {why}, so nothing was imported; fix the rows listed above and import again"
             )
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import random
 import re
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -20,18 +22,28 @@ from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session, create_engine
 
+from divert_tui.core.audit_key import AuditKey, AuditKeyError, load_or_create_key
+from divert_tui.core.db_errors import (  # noqa: F401 - the error words are used from here too
+    StorageError,
+    explain_operational_error,
+    storage_error,
+    trouble_in_words,
+    trouble_kind,
+)
 from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(RuntimeError):
-    """A database that cannot be used as asked; the message says what to do, with no personal data."""
 
 
 def parse_url(url: str) -> URL:
@@ -197,16 +209,81 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool, private_file: Path | N
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        begin_with_retry(connection, mode)
+
+
+#: A locked ``BEGIN IMMEDIATE`` is tried again this many busy timeouts long in all, so that
+#: a few writers queueing behind a long import wait their turn instead of failing.
+LOCK_RETRY_TIMEOUTS = 6
+
+
+def _is_locked(exc: DBAPIError) -> bool:
+    return trouble_kind(exc) == "locked"
+
+
+def begin_with_retry(connection: Any, mode: str) -> None:
+    """Issue ``BEGIN mode``; when another writer holds the lock past the busy timeout, back
+    off and try again until ``LOCK_RETRY_TIMEOUTS`` busy timeouts have passed.
+
+    A failed BEGIN leaves no transaction open, so trying it again is safe.
+    """
+    deadline = time.monotonic() + LOCK_RETRY_TIMEOUTS * SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.05
+    while True:
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        except OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.info("database locked at BEGIN %s; trying again in %.2f s", mode, delay)
+        time.sleep(delay + random.uniform(0, delay))
+        delay = min(delay * 2, 1.0)
 
 
 class Database:
     """A database reached by URL: hands out one short session per unit of work."""
 
-    def __init__(self, url: str, *, create_folder: bool = False, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create_folder: bool = False,
+        audit_key_path: Path | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, create_folder=create_folder, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._audit_key_path = audit_key_path
+        self._audit_key: AuditKey | None = None
+        self._audit_key_failed = False
+
+    @property
+    def audit_key_path(self) -> Path:
+        """Where the key that signs the audit chain's head is kept (the config folder)."""
+        if self._audit_key_path is None:
+            from divert_tui.config import audit_key_path
+
+            self._audit_key_path = audit_key_path()
+        return self._audit_key_path
+
+    def audit_key(self) -> AuditKey:
+        """The audit key, read (or made) on first use; raises AuditKeyError in words."""
+        if self._audit_key is None:
+            self._audit_key = load_or_create_key(self.audit_key_path)
+        return self._audit_key
+
+    def _audit_key_or_none(self) -> AuditKey | None:
+        if self._audit_key is None and self._audit_key_failed:
+            return None
+        try:
+            return self.audit_key()
+        except AuditKeyError:
+            # Saving must not stop for it; ``audit verify`` reports the unreadable key.
+            log.warning("audit key unusable: events are written without a signed head")
+            self._audit_key_failed = True
+            return None
 
     @property
     def is_sqlite(self) -> bool:
@@ -218,18 +295,38 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one transaction that commits on success and rolls back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session in one transaction that commits on success and rolls back on any error.
+
+        The transaction helper of every service: a locked database is waited for (see
+        ``begin_with_retry``), and a database that cannot take the write (full disk,
+        read-only, locked too long, server gone) raises ``StorageError`` in words, with
+        nothing written.
+        """
+        try:
+            info = {"audit_key": self._audit_key_or_none()}
+            with (
+                Session(self._writer, expire_on_commit=False, info=info) as session,
+                session.begin(),
+            ):
+                yield session
+        except OperationalError as exc:
+            if not trouble_kind(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it never commits."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        """A session for reading; it never commits. Driver troubles come out as StorageError."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except OperationalError as exc:
+            if not trouble_kind(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -291,7 +388,7 @@ def check_reachable(db: Database) -> None:
         with db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
 
 
 def check_writable(db: Database) -> None:
@@ -307,31 +404,7 @@ def check_writable(db: Database) -> None:
             finally:
                 transaction.rollback()
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
-
-
-def explain_operational_error(db: Database, exc: DBAPIError) -> str:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    where = db.display_url
-    if "locked" in text or "busy" in text:
-        return f"the database {where} is locked by another program; close it and try again"
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return f"the database {where} is read-only; check the file's permissions"
-    if "disk" in text and ("full" in text or "space" in text):
-        return f"the disk holding {where} is full; free some space and try again"
-    if "unable to open" in text:
-        return f"cannot open the database {where}; check that the folder exists and is writable"
-    if "not a database" in text or "malformed" in text:
-        return f"{where} is not a usable SQLite database (damaged or another kind of file)"
-    if "password authentication" in text or "authentication failed" in text:
-        return f"PostgreSQL refused the user name or password for {where}"
-    if "does not exist" in text:
-        return f"PostgreSQL has no such database or user: {where}"
-    if "connection refused" in text or "could not connect" in text or "timeout" in text:
-        return f"cannot reach PostgreSQL at {where}: is the server running and the address right?"
-    return (
-        f"the database {where} cannot be used: {type(exc.orig).__name__ if exc.orig else 'error'}"
-    )
+        raise storage_error(db, exc) from None
 
 
 def upgrade(db: Database) -> list[str]:
@@ -356,7 +429,7 @@ def upgrade(db: Database) -> list[str]:
             command.upgrade(config, "head")
         return sorted(heads - current)
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
     except SQLAlchemyError as exc:
         log.error("migration failed: %s", type(exc).__name__)
         raise StorageError(

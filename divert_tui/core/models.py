@@ -438,6 +438,22 @@ class LoginThrottle(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class AuditAnchor(SQLModel, table=True):
+    """The signed head of the audit chain, one row per audit key (one per computer).
+
+    ``mac`` is an HMAC, with the key kept owner-only in the config folder, over the id and
+    hash of the last event that computer wrote: cutting the tail, emptying the trail or
+    rewriting it with recomputed hashes no longer matches, and cannot be re-signed without
+    the key.
+    """
+
+    __tablename__ = "audit_anchor"
+    key_id: str = Field(primary_key=True, max_length=16)
+    last_id: int
+    last_hash: str = Field(max_length=64)
+    mac: str = Field(max_length=64)
+
+
 class Setting(SQLModel, table=True):
     """Facts about the database itself, such as whether it holds a synthetic demo cohort."""
 

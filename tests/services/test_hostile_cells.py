@@ -134,3 +134,12 @@ def test_skip_invalid_with_every_row_rejected_exits_1(db, db_url, tmp_path):
     assert result.exit_code == 1
     assert "every row was rejected, so nothing was imported" in result.output
     assert "rejected: 2" in result.output
+
+
+def test_skip_invalid_with_rejects_and_the_rest_already_present_exits_1(db, db_url, tmp_path):
+    good = row()
+    assert run(db_url, "import", str(write_feed(tmp_path / "a.csv", [good]))).exit_code == 0
+    feed = write_feed(tmp_path / "b.csv", [good, row(police_reference="WM/9", phone="x")])
+    result = run(db_url, "import", "--skip-invalid", str(feed))
+    assert result.exit_code == 1
+    assert "1 row(s) were rejected and the rest were already present" in result.output
