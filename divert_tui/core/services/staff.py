@@ -363,6 +363,16 @@ def authenticate(
     return actor
 
 
+def still_active(db: Database, actor: Actor) -> bool:
+    """Whether a logged-in account may go on (the app asks every half minute). A check,
+    not a use case: it reads one flag and records nothing."""
+    if actor.staff_id is None:
+        return True
+    with db.read() as session:
+        active = session.exec(select(Staff.active).where(Staff.id == actor.staff_id)).first()
+        return bool(active)
+
+
 def confirm_password(db: Database, actor: Actor, password: str) -> None:
     """Unlock an idle-locked screen: the same checks and lockout as logging in."""
     authenticate(db, actor.username, password)
