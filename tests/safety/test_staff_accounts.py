@@ -211,3 +211,12 @@ def test_many_terminals_guessing_one_name_lock_it_everywhere(db: Database, admin
         _fail(db, "amy", 1, terminal=f"host:sid{100 + n}:/dev/pts/{n}")
     with pytest.raises(LoginError, match="locked"):
         authenticate(db, "amy", PASSWORD, terminal=HERE)
+
+
+def test_throttle_keys_fit_their_column() -> None:
+    """PostgreSQL refuses a key longer than the column (SQLite would silently keep it)."""
+    from divert_tui.core.models import LoginThrottle
+
+    width = LoginThrottle.__table__.c.key.type.length  # type: ignore[attr-defined]
+    for key in staff_service._keys("a" * 64, "t" * 500):
+        assert len(key) <= width

@@ -218,7 +218,7 @@ def terminal_id() -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:30]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:28]
 
 
 def _keys(name: str, terminal: str) -> tuple[str, str, str]:
