@@ -16,7 +16,13 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
 from divert_tui.config import Settings
-from divert_tui.core.services.base import ROLE_LABELS, Actor, Permission, ServiceError
+from divert_tui.core.services.base import (
+    ROLE_LABELS,
+    AccountInactive,
+    Actor,
+    Permission,
+    ServiceError,
+)
 from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
@@ -74,6 +80,15 @@ def area_refusal(actor: Actor, mode: str) -> str:
 
 
 IDLE_CHECK_SECONDS = 5.0
+ACTIVE_CHECK_SECONDS = 30.0
+LOGGED_OUT = "logged_out"
+
+
+def deactivated_message(username: str) -> str:
+    return (
+        f"You were logged out: the account {username} has been deactivated by an admin. "
+        "Anything not yet saved was not stored. Ask an admin if this is a mistake."
+    )
 
 
 # The areas' screens (and the database layer under them) are imported when first opened, so
@@ -161,6 +176,7 @@ class DivertApp(App[None]):
         self.actor: Actor | None = None
         self._today = today
         self._last_input = monotonic()
+        self._last_active_check = monotonic()
         self._locked = False
         self.animation_level = "none"
         self.register_theme(HIGH_CONTRAST)
@@ -239,7 +255,43 @@ class DivertApp(App[None]):
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
         self._last_input = monotonic()
+        self._last_active_check = monotonic()
         self.switch_mode(home_area(actor.role))
+
+    def log_out(self, message: str = "") -> None:
+        """Back to the login screen with nothing of the last person's work left open."""
+        self.actor = None
+        self._locked = False
+        login = DemoLoginScreen if self.demo else LoginScreen
+        if self.current_mode == LOGGED_OUT:
+            self.screen.logged_out(message)  # type: ignore[attr-defined]
+            return
+        if LOGGED_OUT in self._modes:
+            self.remove_mode(LOGGED_OUT)
+        self.add_mode(LOGGED_OUT, lambda: login(notice=message))
+        self.switch_mode(LOGGED_OUT)
+        for mode, make_screen in self.MODES.items():
+            self.remove_mode(mode)
+            self.add_mode(mode, make_screen)
+
+    def _check_still_active(self) -> None:
+        """Every so often, even with no action taken: a deactivated account is logged out."""
+        actor = self.actor
+        if actor is None or actor.staff_id is None or self.opened is None:
+            return
+        from divert_tui.core.services import staff
+
+        db = self.opened.db
+
+        def job() -> None:
+            if not staff.still_active(db, actor):
+                self.call_from_thread(self._deactivated, actor)
+
+        self.run_worker(job, thread=True, exit_on_error=False, group="active-check")
+
+    def _deactivated(self, actor: Actor) -> None:
+        if self.actor is not None and self.actor.staff_id == actor.staff_id:
+            self.log_out(deactivated_message(actor.username))
 
     # --- areas and global actions -------------------------------------------------------
 
@@ -308,6 +360,9 @@ class DivertApp(App[None]):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
+        if self.actor and monotonic() - self._last_active_check >= ACTIVE_CHECK_SECONDS:
+            self._last_active_check = monotonic()
+            self._check_still_active()
         idle_for = monotonic() - self._last_input
         if self.actor and not self._locked and idle_for >= self.settings.idle_lock_minutes * 60:
             self.action_lock()
@@ -329,6 +384,10 @@ class DivertApp(App[None]):
         """Turn any failure into a message on screen; the app keeps running."""
         if isinstance(error, WorkerFailed):
             error = error.error
+        if isinstance(error, AccountInactive):
+            if self.actor is not None:
+                self.log_out(deactivated_message(self.actor.username))
+            return
         if isinstance(error, ServiceError):
             self.notify(str(error), title="Not done", severity="warning", timeout=8)
             return

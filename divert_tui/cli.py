@@ -123,11 +123,18 @@ def run_app(db_url: str | None, demo: bool) -> None:
 
 def _open_live(settings: Settings) -> Opened:
     from divert_tui.core.bootstrap import open_database
+    from divert_tui.core.services.settings import is_demo_database
     from divert_tui.core.services.staff import count_staff
 
     opened = open_database(
         settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
     )
+    if is_demo_database(opened.db):
+        opened.db.dispose()
+        raise FirstRun(
+            f"{opened.db.display_url} is a demo database (synthetic people, no passwords): "
+            "open it with divert --demo --db URL, or give the live database's --db"
+        )
     if count_staff(opened.db) == 0:
         opened.db.dispose()
         raise FirstRun(FIRST_RUN.format(where=opened.db.display_url))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import Hit, Hits, Provider
 
-from divert_tui.core.services.base import ServiceError
+from divert_tui.core.services.base import AccountInactive, ServiceError
 
 if TYPE_CHECKING:
     from divert_tui.app import DivertApp
@@ -29,7 +29,9 @@ class PeopleProvider(Provider):
 
         try:
             hits = await asyncio.to_thread(search.find, app.db, app.actor, query)
-        except ServiceError:
+        except ServiceError as error:
+            if isinstance(error, AccountInactive):
+                app.report_error(error)
             return
         matcher = self.matcher(query)
         for hit in hits:

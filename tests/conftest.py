@@ -14,7 +14,7 @@ from sqlalchemy import text
 from divert_tui.core.database import Database, upgrade
 from divert_tui.core.models import metadata
 from divert_tui.core.schemes import Scheme, load_schemes
-from divert_tui.core.services.base import Actor
+from divert_tui.core.services.base import Actor, forget_waiting_check
 from divert_tui.core.services.settings import sync_forces
 from divert_tui.core.vocab import Role
 
@@ -31,6 +31,14 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     monkeypatch.delenv("DIVERT_DATABASE_URL", raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+
+
+@pytest.fixture(autouse=True)
+def _no_waiting_actor_check() -> Iterator[None]:
+    """A check left waiting by one test (a refusal before any query) must not reach the next."""
+    forget_waiting_check()
+    yield
+    forget_waiting_check()
 
 
 @pytest.fixture(scope="session")

@@ -99,11 +99,95 @@ def staff_list(db_url: str | None) -> None:
     """List staff accounts."""
     _, opened = open_for_cli(db_url)
     for person in staff.list_staff(opened.db, Actor.system("staff-list")):
-        state = "locked" if person.locked else ("active" if person.active else "inactive")
         forces = ",".join(person.forces) or "-"
         click.echo(
-            f"{person.username}\t{person.role.value}\t{forces}\t{state}\t{person.display_name}"
+            f"{person.username}\t{person.role.value}\t{forces}\t{_state(person)}"
+            f"\t{person.display_name}"
         )
+
+
+def _state(person: staff.StaffSummary) -> str:
+    return "locked" if person.locked else ("active" if person.active else "inactive")
+
+
+def _show(person: staff.StaffSummary, what: str) -> None:
+    forces = ", ".join(person.forces) or "all forces"
+    click.echo(
+        f"{person.username}: {what} ({ROLE_LABELS[person.role]}, {forces}, {_state(person)})"
+    )
+
+
+@staff_group.command("deactivate")
+@click.argument("username")
+@db_option
+@cli_errors
+def staff_deactivate(username: str, db_url: str | None) -> None:
+    """Stop an account at once: no more logins, and an open session is logged out."""
+    _, opened = open_for_cli(db_url)
+    _show(staff.deactivate(opened.db, Actor.system("staff-deactivate"), username), "deactivated")
+
+
+@staff_group.command("activate")
+@click.argument("username")
+@db_option
+@cli_errors
+def staff_activate(username: str, db_url: str | None) -> None:
+    """Let a deactivated account log in again (any lockout is lifted too)."""
+    _, opened = open_for_cli(db_url)
+    _show(staff.activate(opened.db, Actor.system("staff-activate"), username), "activated")
+
+
+@staff_group.command("unlock")
+@click.argument("username")
+@db_option
+@cli_errors
+def staff_unlock(username: str, db_url: str | None) -> None:
+    """Lift the lockout after failed logins, from every terminal."""
+    _, opened = open_for_cli(db_url)
+    _show(staff.unlock(opened.db, Actor.system("staff-unlock"), username), "unlocked")
+
+
+@staff_group.command("reset-password")
+@click.argument("username")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input.",
+)
+@db_option
+@cli_errors
+def staff_reset_password(username: str, password_stdin: bool, db_url: str | None) -> None:
+    """Set a new password (asked twice unless --password-stdin); lifts any lockout."""
+    _, opened = open_for_cli(db_url)
+    password = _read_password(password_stdin)
+    person = staff.reset_password(
+        opened.db, Actor.system("staff-reset-password"), username, password
+    )
+    _show(person, "password reset")
+
+
+@staff_group.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@db_option
+@cli_errors
+def staff_set_role(username: str, role: str, db_url: str | None) -> None:
+    """Change what a person does: worker, team_lead, trainer or admin."""
+    _, opened = open_for_cli(db_url)
+    person = staff.set_role(opened.db, Actor.system("staff-set-role"), username, role)
+    _show(person, f"now a {ROLE_LABELS[person.role]}")
+
+
+@staff_group.command("set-forces")
+@click.argument("username")
+@click.argument("forces", nargs=-1, metavar="CODE...")
+@db_option
+@cli_errors
+def staff_set_forces(username: str, forces: tuple[str, ...], db_url: str | None) -> None:
+    """Replace the forces a person works for, e.g. west_midlands west_mercia."""
+    _, opened = open_for_cli(db_url)
+    person = staff.set_forces(opened.db, Actor.system("staff-set-forces"), username, forces)
+    _show(person, "forces set")
 
 
 @click.group("audit")

@@ -57,14 +57,46 @@ def resolve_db_url(db_url: str | None) -> str | None:
     return root.params.get("db_url") if root else None
 
 
+def demo_requested() -> bool:
+    """Whether ``--demo`` was given before the subcommand."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context else None
+    return bool(root and root.params.get("demo"))
+
+
+DEMO_SUBCOMMAND = (
+    "--demo with a subcommand works on a demo database only: give --db sqlite:///PATH of "
+    "one (made by divert demo-data), or drop --demo to work on the live database"
+)
+
+
 def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
+    """The database a subcommand works on. With ``--demo`` that must be a demo database
+    named by ``--db`` (never the configured one): checked before anything connects."""
     from divert_tui.core.bootstrap import open_database
 
-    settings = load_settings(resolve_db_url(db_url))
+    url = resolve_db_url(db_url)
+    demo = demo_requested()
+    if demo:
+        from divert_tui.demo.session import check_demo_url
+
+        if not url:
+            fail(DEMO_SUBCOMMAND)
+        check_demo_url(url)
+    settings = load_settings(url)
     setup_logging(settings.log_dir)
-    return settings, open_database(
+    opened = open_database(
         settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
     )
+    if demo:
+        from divert_tui.core.services.settings import holds_live_data, is_demo_database
+        from divert_tui.core.services.staff import count_staff
+
+        db = opened.db
+        if not is_demo_database(db) and (count_staff(db) or holds_live_data(db)):
+            db.dispose()
+            fail(DEMO_SUBCOMMAND)
+    return settings, opened
 
 
 def end_quietly_on_closed_pipe() -> NoReturn:

@@ -39,8 +39,14 @@ class LoginScreen(DivertScreen):
             yield Static("", id="login-error")
         yield Footer()
 
+    def __init__(self, *, notice: str = "") -> None:
+        super().__init__()
+        self._notice = notice
+
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
+        if self._notice:
+            self._show_error(self._notice)
 
     @on(Input.Submitted, "#username")
     def _to_password(self) -> None:
@@ -71,6 +77,13 @@ class LoginScreen(DivertScreen):
         else:
             self.app.call_from_thread(self.app.logged_in, actor)
 
+    def logged_out(self, message: str) -> None:
+        """Shown again after a logout: empty boxes, and why the person is here."""
+        for box in self.query(Input):
+            box.value = ""
+        self._show_error(message)
+        self.query_one("#username", Input).focus()
+
     def _failed(self, message: str) -> None:
         self._show_error(message)
         password = self.query_one("#password", Input)
@@ -98,8 +111,14 @@ class DemoLoginScreen(DivertScreen):
             yield Static("", id="login-error")
         yield Footer()
 
+    def __init__(self, *, notice: str = "") -> None:
+        super().__init__()
+        self._notice = notice
+
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
+        if self._notice:
+            self._show_error(self._notice)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -113,6 +132,10 @@ class DemoLoginScreen(DivertScreen):
             self.call_service(staff.demo_actor, self.app.db, role, then=self.app.logged_in)
 
         self.app.when_open(go)
+
+    def logged_out(self, message: str) -> None:
+        self._show_error(message)
+        self.query_one(OptionList).focus()
 
     def _show_error(self, message: str) -> None:
         self.query_one("#login-error", Static).update(message)

@@ -21,7 +21,6 @@ from divert_tui.core.services.base import (
 )
 from divert_tui.core.services.settings import mark_demo
 from divert_tui.core.services.staff import (
-    LOCKOUT,
     MAX_FAILED_LOGINS,
     LoginError,
     add_staff,
@@ -167,7 +166,6 @@ def test_list_staff_shows_roles_forces_and_locks(db: Database, admin: Actor, clo
         ("amy", Role.WORKER, ("west_midlands",), True, True),
         ("zoe", Role.TEAM_LEAD, ("staffordshire", "west_mercia"), True, False),
     ]
-    assert stored(db, "amy").locked_until == clock.now + LOCKOUT
     clock.advance(minutes=15, seconds=1)
     assert [s.locked for s in list_staff(db, admin)] == [False, False]
 
@@ -237,7 +235,6 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
         assert stored(db, "ivy").locked_until is None
     with pytest.raises(LoginError, match="wrong user name or password"):
         authenticate(db, "ivy", "wrong password 5")
-    assert stored(db, "ivy").locked_until == clock.now + timedelta(minutes=15)
 
     # the right password is refused while locked, and says so
     clock.advance(minutes=1, seconds=30)

@@ -45,6 +45,10 @@ def test_open_concerns_are_listed_by_follow_up_and_only_for_the_leads_forces(db)
         ).one()
     with db.write() as session:
         session.add(SafeguardingConcern(referral_id=staffs_ref, type="marac", detail="x"))
+    # an actor stands for an active account (every service call checks it)
+    staff.add_staff(
+        db, Actor.system("tests"), "lead", "team_lead", PASSWORD, forces=["west_midlands"]
+    )
     lead = make_actor(Role.TEAM_LEAD)
     page = safeguarding.open_concerns(db, lead)
     assert [r.concern_id for r in page.rows] == [sooner, later, undated]

@@ -8,10 +8,16 @@ returns plain values. Screens and the command line call services; nothing else w
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
+
+from divert_tui.core.models import Staff
 from divert_tui.core.vocab import Role
 
 if TYPE_CHECKING:
@@ -24,6 +30,10 @@ class ServiceError(Exception):
 
 class PermissionDenied(ServiceError):
     pass
+
+
+class AccountInactive(PermissionDenied):
+    """The acting account was deactivated (or removed) since it logged in."""
 
 
 class NotFound(ServiceError):
@@ -123,6 +133,78 @@ def require(actor: Actor, permission: Permission, *, force: str | None = None) -
         raise PermissionDenied(f"a {ROLE_LABELS[actor.role]} may not {permission.value}")
     if force is not None and not actor.covers(force):
         raise PermissionDenied(f"{actor.username} does not work for the force {force!r}")
+    _check_still_active(actor)
+
+
+# --- the actor is still active: one cheap query in the use case's own transaction ---------
+#
+# ``require`` is called once per use case, usually inside its transaction. The sessions with
+# an open transaction in this thread (or task) are tracked, so the check runs on the same
+# transaction; when ``require`` runs before the transaction opens, the check waits for the
+# transaction's first connection. A deactivated account is refused before anything is read
+# or written for it.
+
+_open_sessions: ContextVar[tuple[OrmSession, ...]] = ContextVar("divert_open_sessions", default=())
+_waiting_check: ContextVar[Actor | None] = ContextVar("divert_waiting_check", default=None)
+
+
+def _inactive_message(actor: Actor) -> str:
+    return (
+        f"the account {actor.username} is no longer active, so nothing was done; "
+        "ask an admin (divert staff activate USER) if this is a mistake"
+    )
+
+
+def _refuse_unless_active(connection: Any, actor: Actor) -> None:
+    active = connection.execute(
+        select(Staff.active).where(Staff.id == actor.staff_id)  # type: ignore[arg-type]
+    ).scalar_one_or_none()
+    if not active:
+        raise AccountInactive(_inactive_message(actor))
+
+
+def _check_still_active(actor: Actor) -> None:
+    _waiting_check.set(None)
+    if actor.staff_id is None:
+        return  # the command line, acting as the operating-system user who runs it
+    sessions = _open_sessions.get()
+    if sessions:
+        _refuse_unless_active(sessions[-1].connection(), actor)
+    else:
+        _waiting_check.set(actor)
+
+
+def forget_waiting_check() -> None:
+    """Drop a check still waiting for a transaction (before someone else logs in)."""
+    _waiting_check.set(None)
+
+
+def check_active(session: Session, actor: Actor) -> None:
+    """The same check for code that has a session but no permission to require."""
+    if actor.staff_id is not None:
+        _refuse_unless_active(session.connection(), actor)
+
+
+@event.listens_for(OrmSession, "after_transaction_create")
+def _transaction_opened(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        _open_sessions.set((*_open_sessions.get(), session))
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _transaction_ended(session: OrmSession, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        _open_sessions.set(tuple(s for s in _open_sessions.get() if s is not session))
+
+
+@event.listens_for(OrmSession, "after_begin")
+def _first_connection(
+    session: OrmSession, transaction: SessionTransaction, connection: Any
+) -> None:
+    actor = _waiting_check.get()
+    if actor is not None:
+        _waiting_check.set(None)
+        _refuse_unless_active(connection, actor)
 
 
 def check_version(current: int, expected: int | None, what: str) -> None:

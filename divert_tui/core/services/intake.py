@@ -33,6 +33,7 @@ from divert_tui.core.services.base import (
     require,
 )
 from divert_tui.core.services.intake_store import intel_facts, store_records
+from divert_tui.core.services.settings import refuse_feed_into_demo
 from divert_tui.core.vocab import ReferralSource, ReferralStatus
 
 
@@ -96,6 +97,7 @@ def import_feed(
     ``FeedRejected`` (listing every problem) for invalid rows without ``skip_invalid``.
     """
     require(actor, Permission.IMPORT_FEED)
+    refuse_feed_into_demo(db)
     try:
         result = read_feed(path, schemes, today=today or datetime.now(feed_fields.UK_TIME).date())
     except FeedError as exc:

@@ -19,7 +19,14 @@ from sqlmodel import Session, col, func, select
 
 from divert_tui.core import feed_fields
 from divert_tui.core.feed import FeedRecord
-from divert_tui.core.models import IntelligenceLog, Person, Referral, StatusChange, utcnow
+from divert_tui.core.models import (
+    IntelligenceLog,
+    Person,
+    PersonChange,
+    Referral,
+    StatusChange,
+    utcnow,
+)
 from divert_tui.core.rules import eligibility, matching
 from divert_tui.core.rules.calendar import first_contact_due
 from divert_tui.core.rules.lifecycle import check_move
@@ -224,7 +231,7 @@ def store_records(
         )
         for kind, pid, possible, why in person_of
     ]
-    _refresh_contact_details(session, fresh, person_of)
+    contact_changes = _refresh_contact_details(session, fresh, person_of)
     logs = intel_facts(session, [pid for kind, pid, _, _ in person_of if kind == "id"], schemes)
     referral_rows: list[dict[str, Any]] = []
     statuses: list[tuple[str, str]] = []
@@ -303,28 +310,105 @@ def store_records(
     ]
     if closed:
         session.execute(insert(StatusChange.__table__), closed)
+    _record_contact_changes(session, contact_changes, fresh, referral_ids, source, now, counts)
     counts.imported = len(referral_ids)
     counts.referral_ids = referral_ids
     return counts
 
 
+CONTACT_FIELDS = ("phone", "postcode")
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """One contact detail of a known person that a newer referral changed."""
+
+    person_id: int
+    record: FeedRecord
+    field: str
+    old: str | None
+    new: str | None
+
+
 def _refresh_contact_details(
     session: Session, records: list[FeedRecord], person_of: list[tuple[str, int, int | None, str]]
-) -> None:
-    """A known person's phone and postcode follow their latest referral (the number to ring)."""
+) -> list[ContactChange]:
+    """A known person's phone and postcode follow their latest referral (the number to ring).
+
+    Only values that differ change, never to blank; each change bumps the person's version
+    and is returned so that it can be kept in their history and shown on the referral.
+    """
     latest: dict[int, FeedRecord] = {}
     for record, (kind, pid, _, _) in zip(records, person_of, strict=True):
         if kind == "id" and (pid not in latest or record.referred_at >= latest[pid].referred_at):
             latest[pid] = record
     if not latest:
+        return []
+    current: dict[int, tuple[str | None, str | None]] = {}
+    for chunk in _chunks(sorted(latest)):
+        for pid, phone, postcode in session.execute(
+            select(Person.id, Person.phone, Person.postcode).where(col(Person.id).in_(chunk))
+        ).all():
+            current[pid] = (phone, postcode)
+    changes: list[ContactChange] = []
+    updates: list[dict[str, Any]] = []
+    for pid, record in latest.items():
+        old = dict(zip(CONTACT_FIELDS, current.get(pid, (None, None)), strict=True))
+        new = {name: getattr(record, name) or None for name in CONTACT_FIELDS}
+        changed = [name for name in CONTACT_FIELDS if new[name] and new[name] != old[name]]
+        if not changed:
+            continue
+        changes += [ContactChange(pid, record, n, old[n], new[n]) for n in changed]
+        kept = {name: new[name] if name in changed else old[name] for name in CONTACT_FIELDS}
+        updates.append({"pid": pid, "new_phone": kept["phone"], "new_postcode": kept["postcode"]})
+    if updates:
+        table = Person.__table__
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("pid"))
+            .values(
+                phone=bindparam("new_phone"),
+                postcode=bindparam("new_postcode"),
+                version=table.c.version + 1,
+            ),
+            updates,
+        )
+    return changes
+
+
+def _record_contact_changes(
+    session: Session,
+    changes: list[ContactChange],
+    fresh: list[FeedRecord],
+    referral_ids: list[int],
+    source: str,
+    now: datetime,
+    counts: StoreCounts,
+) -> None:
+    """Keep each change in the person's history, tied to the referral that brought it."""
+    if not changes:
         return
-    table = Person.__table__
+    referral_of = {id(record): rid for record, rid in zip(fresh, referral_ids, strict=True)}
     session.execute(
-        update(table)
-        .where(table.c.id == bindparam("pid"))
-        .values(phone=bindparam("new_phone"), postcode=bindparam("new_postcode")),
+        insert(PersonChange.__table__),
         [
-            {"pid": pid, "new_phone": r.phone, "new_postcode": r.postcode}
-            for pid, r in latest.items()
+            {
+                "person_id": change.person_id,
+                "referral_id": referral_of.get(id(change.record)),
+                "field": change.field,
+                "old_value": change.old,
+                "new_value": change.new,
+                "source": source,
+                "changed_at": now,
+            }
+            for change in changes
         ],
     )
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for change in changes:
+        by_row[change.record.row].append(change.field)
+    for row, names in sorted(by_row.items()):
+        counts.notices.append(
+            f"row {row}: {' and '.join(names)} of a known person changed; the old "
+            f"{'values are' if len(names) > 1 else 'value is'} kept in their history"
+        )

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from divert_tui.core.database import Database
 from divert_tui.core.models import ContactAttempt, Person, Referral, Staff
+from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, require
 from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.paging import Page, clamp_page
@@ -73,8 +74,10 @@ def my_work(
     db: Database, actor: Actor, *, page: int = 0, page_size: int = 50, search: str = ""
 ) -> Page[QueueRow]:
     """One page of the actor's queue: their own open referrals first, then the unclaimed."""
-    require(actor, Permission.VIEW_REFERRALS)
-    return _page(db, actor, _scope(actor), page, page_size, search, mine_first=True)
+    return _page(
+        db, actor, Permission.VIEW_REFERRALS, "queue.my_work", _scope(actor),
+        page, page_size, search, mine_first=True,
+    )  # fmt: skip
 
 
 def caseload(
@@ -87,22 +90,26 @@ def caseload(
     status: str | None = None,
 ) -> Page[QueueRow]:
     """One page of every referral in the actor's forces (a team lead's view), newest first."""
-    require(actor, Permission.VIEW_CASELOADS)
     return _page(
-        db, actor, _caseload_scope(actor, status), page, page_size, search, mine_first=False
-    )
+        db, actor, Permission.VIEW_CASELOADS, "queue.caseload", _caseload_scope(actor, status),
+        page, page_size, search, mine_first=False, status=status,
+    )  # fmt: skip
 
 
 def _page(
     db: Database,
     actor: Actor,
+    permission: Permission,
+    action: str,
     condition: Any,
     page: int,
     page_size: int,
     search: str,
     *,
     mine_first: bool,
+    status: str | None = None,
 ) -> Page[QueueRow]:
+    """One page, with one audit event saying which list was shown (not every name on it)."""
     page = max(0, page)
     worker = aliased(Staff)
     order: list[Any] = [col(Referral.referred_at).desc(), col(Referral.id).desc()]
@@ -124,7 +131,8 @@ def _page(
         .correlate(Referral)
         .scalar_subquery()
     )
-    with db.read() as session:
+    with db.write() as session:
+        require(actor, permission)
         total = session.exec(
             select(func.count())
             .select_from(Referral)
@@ -174,4 +182,10 @@ def _page(
             )
             for r in found
         ]
+        shown = f"page {page + 1}, {len(rows)} of {total}"
+        if status:
+            shown += f", status {status}"
+        if search.strip():
+            shown += ", filtered"
+        audit.record(session, actor, action, "referral", "", shown)
     return Page(rows, total, page, page_size)

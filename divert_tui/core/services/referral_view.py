@@ -18,6 +18,7 @@ from divert_tui.core.models import (
     IntelligenceLog,
     Note,
     Person,
+    PersonChange,
     Referral,
     SafeguardingConcern,
     Staff,
@@ -66,7 +67,7 @@ class EarlierReferral:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime  # UK local time
-    kind: str  # "status", "contact", "note", "intelligence"
+    kind: str  # "status", "contact", "note", "intelligence", "contact details"
     who: str
     text: str
 
@@ -221,7 +222,29 @@ def timeline(session: Session, referral_id: int) -> list[TimelineEntry]:
         )
         for log in logs
     ]
+    if referral is not None:
+        entries += contact_history(session, referral.person_id)
     return sorted(entries, key=lambda e: e.at)
+
+
+def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
+    """Changes to the person's phone and postcode (from any of their referrals), so that a
+    number replaced by a newer feed is never replaced without a trace."""
+    rows = session.exec(
+        select(PersonChange)
+        .where(PersonChange.person_id == person_id)
+        .order_by(col(PersonChange.id))
+    ).all()
+    return [
+        TimelineEntry(
+            _uk(change.changed_at),
+            "contact details",
+            "system",
+            f"{change.field} changed from {change.old_value or 'none'} to "
+            f"{change.new_value or 'none'} ({change.source.replace('_', ' ')})",
+        )
+        for change in rows
+    ]
 
 
 def earlier_referrals(

@@ -50,12 +50,12 @@ def open_concerns(
     db: Database, actor: Actor, *, page: int = 0, page_size: int = 50
 ) -> Page[ConcernListRow]:
     """Open concerns of the actor's forces: follow-ups due soonest first, undated last."""
-    require(actor, Permission.VIEW_CASELOADS)
     raiser = aliased(Staff)
     condition = col(SafeguardingConcern.closed_at).is_(None)
     if not actor.sees_all_forces:
         condition = condition & col(Referral.force_code).in_(sorted(actor.forces))
-    with db.read() as session:
+    with db.write() as session:
+        require(actor, Permission.VIEW_CASELOADS)
         total = session.exec(
             select(func.count())
             .select_from(SafeguardingConcern)
@@ -78,6 +78,14 @@ def open_concerns(
             .offset(page * page_size)
             .limit(page_size)
         ).all()  # fmt: skip
+        audit.record(
+            session,
+            actor,
+            "safeguarding.list",
+            "safeguarding_concern",
+            "",
+            f"open concerns, page {page + 1}, {len(rows)} of {total}",
+        )
         return Page(
             [
                 ConcernListRow(

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from divert_tui.core.database import Database
 from divert_tui.core.models import Person, Referral
 from divert_tui.core.rules.matching import normalise_name
+from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, require
 
 _DATE_LIKE = re.compile(r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$")
@@ -37,8 +38,10 @@ def _as_date(text: str) -> date | None:
 
 
 def find(db: Database, actor: Actor, text: str, *, limit: int = 20) -> list[SearchHit]:
-    """Referrals whose reference, person's name or date of birth fits the text, newest first."""
-    require(actor, Permission.VIEW_REFERRALS)
+    """Referrals whose reference, person's name or date of birth fits the text, newest first.
+
+    Every search that runs appends one audit event naming the referrals it showed.
+    """
     words = text.strip().split()
     if not words:
         return []
@@ -79,8 +82,9 @@ def find(db: Database, actor: Actor, text: str, *, limit: int = 20) -> list[Sear
         .order_by(col(Referral.referred_at).desc())
         .limit(limit)
     )
-    with db.read() as session:
-        return [
+    with db.write() as session:
+        require(actor, Permission.VIEW_REFERRALS)
+        hits = [
             SearchHit(
                 referral_id=r[0],
                 person_id=r[1],
@@ -89,3 +93,6 @@ def find(db: Database, actor: Actor, text: str, *, limit: int = 20) -> list[Sear
             )
             for r in session.exec(statement).all()
         ]
+        shown = ",".join(str(hit.referral_id) for hit in hits)
+        audit.record(session, actor, "search", "referral", "", f"{len(hits)} found: {shown or '-'}")
+        return hits

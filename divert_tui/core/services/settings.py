@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from divert_tui.core.database import Database
 from divert_tui.core.models import Force, Referral, Setting
 from divert_tui.core.schemes import Scheme
+from divert_tui.core.services.base import ServiceError
 
 DATASET_KEY = "dataset"
 DEMO = "demo"
@@ -22,6 +23,20 @@ def is_demo_database(db: Database) -> bool:
             return row is not None and row.value == DEMO
     except (OperationalError, ProgrammingError):
         return False
+
+
+class DemoDataOnly(ServiceError):
+    """A demo database holds synthetic people only: real referrals never go into one."""
+
+
+def refuse_feed_into_demo(db: Database) -> None:
+    """A demo database opens without passwords, so a real feed must never land in it."""
+    if is_demo_database(db):
+        raise DemoDataOnly(
+            f"{db.display_url} is a demo database (synthetic people, opened without "
+            "passwords): a referral feed is never imported into it. Import into the live "
+            "database instead (drop --demo, or give its --db)."
+        )
 
 
 def mark_demo(db: Database) -> None:

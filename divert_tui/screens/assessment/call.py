@@ -132,10 +132,40 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             chosen,
         )
 
-    def _start(self) -> None:
+    def _start(self, *, take_over: bool = False) -> None:
         app: Any = self.app
         args = (app.db, app.require_actor(), self.referral_id, app.schemes)
-        self.autosaver.submit(svc.start_or_resume, *args, then=self._started)
+        self.autosaver.submit(
+            svc.start_or_resume,
+            *args,
+            take_over=take_over,
+            then=self._started,
+            on_error=self._not_started,
+        )
+
+    def _not_started(self, error: BaseException) -> None:
+        """Someone else is on this call: say who, and offer to take it over (or go back)."""
+        app: Any = self.app
+        if not isinstance(error, svc.AlreadyOnTheCall):
+            app.report_error(error)
+            self.dismiss_screen()
+            return
+
+        def chosen(take_over: bool | None) -> None:
+            if take_over:
+                self._start(take_over=True)
+            else:
+                self.dismiss_screen()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Someone else is on this call",
+                f"{error}\nTaking it over means their screen can no longer change the answers.",
+                "Enter: take it over",
+                "Esc: back",
+            ),
+            chosen,
+        )
 
     def _started(self, view: AssessmentView) -> None:
         self.view = view
