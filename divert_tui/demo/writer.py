@@ -39,6 +39,7 @@ TABLES: dict[str, Table] = {
         models.Assessment,
         models.Allocation,
         models.Booking,
+        models.WaitingEntry,
         models.IntelligenceLog,
         models.Note,
     )

@@ -78,7 +78,7 @@ class MyWorkScreen(DivertScreen):
         result = queue.my_work(
             self.app.db, self.app.require_actor(), page=page, page_size=PAGE_SIZE, search=search
         )
-        return queue_page(result, self.app.today())
+        return _with_bookings(queue_page(result, self.app.today()), self)
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus_table()
@@ -139,3 +139,11 @@ class MyWorkScreen(DivertScreen):
     def _changed(self, message: str) -> None:
         self.notify(message)
         self.query_one(PagedTable).load()
+
+
+def _with_bookings(page: TablePage, screen: MyWorkScreen) -> TablePage:
+    """Booked referrals show when their session is (screens/booking.py)."""
+    from divert_tui.screens.booking import annotate_bookings
+
+    status_column = [key for key, _ in QUEUE_COLUMNS].index("status")
+    return annotate_bookings(page, screen.app.db, screen.app.require_actor(), status_column)

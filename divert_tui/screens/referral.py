@@ -118,6 +118,8 @@ class ReferralScreen(DivertScreen):
         Binding("m", "match(True)", "Same person"),
         Binding("M", "match(False)", "Not same person", key_display="shift+m"),
         Binding("o", "override_bar", "Override bar"),
+        Binding("b", "book", "Book session"),
+        Binding("K", "cancel_booking", "Cancel booking", key_display="shift+k"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -132,6 +134,7 @@ class ReferralScreen(DivertScreen):
             yield Static("Loading...", id="person", classes="panel")
             yield Static("", id="facts", classes="panel")
             yield Static("", id="eligibility", classes="panel")
+            yield Static("", id="booking", classes="panel")
             with Horizontal(id="lists"):
                 with Vertical(id="timeline-pane"):
                     yield Static("Timeline", classes="title")
@@ -180,6 +183,7 @@ class ReferralScreen(DivertScreen):
             earlier.add_row("", "none", "", "")
         self.refresh_bindings()
         timeline.focus()
+        self._load_bookings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
@@ -203,6 +207,8 @@ class ReferralScreen(DivertScreen):
             )
         if action == "withdraw":
             return detail.status not in _CLOSED
+        if action in ("book", "cancel_booking"):
+            return _booking_allowed(action, detail.status)
         if action == "assess":
             return detail.eligible and detail.status in (
                 ReferralStatus.RECEIVED,
@@ -348,10 +354,43 @@ class ReferralScreen(DivertScreen):
             ReasonDialog("Override the bar", "The reason, recorded in the audit trail:"), save
         )
 
+    # --- the course booking (screens/booking.py) --------------------------------------------
+
+    def _load_bookings(self) -> None:
+        from divert_tui.core.services import booking
+        from divert_tui.screens.booking import bookings_text
+
+        self.call_service(
+            booking.bookings_of,
+            self.app.db,
+            self.app.require_actor(),
+            self.referral_id,
+            then=lambda views: self.query_one("#booking", Static).update(bookings_text(views)),
+        )
+
+    def action_book(self) -> None:
+        from divert_tui.screens.booking import start_booking
+
+        if self.detail is not None:
+            start_booking(
+                self, self.referral_id, self._who(), self.detail.status, self._version(), self._done
+            )
+
+    def action_cancel_booking(self) -> None:
+        from divert_tui.screens.booking import cancel_current_booking
+
+        cancel_current_booking(self, self.referral_id, self._done)
+
     def action_assess(self) -> None:
         from divert_tui.screens.assessment import AssessmentScreen
 
         self.app.push_screen(AssessmentScreen(self.referral_id))
+
+
+def _booking_allowed(action: str, status: str) -> bool:
+    if action == "book":
+        return status in (ReferralStatus.ALLOCATED, ReferralStatus.BOOKED)
+    return status == ReferralStatus.BOOKED
 
 
 _CLOSED = {
