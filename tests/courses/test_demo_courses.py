@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from divert_tui.core.rules.recurrence import UK
-
 from divert_tui.core.services import booking, course_capacity, sessions
 from divert_tui.core.vocab import BookingStatus, Role
 from divert_tui.demo.cohort import fill_demo
@@ -18,7 +17,7 @@ LEAD = make_actor(Role.TEAM_LEAD, FORCES, staff_id=None, demo=True)
 
 
 def test_demo_courses_show_every_status_and_the_waiting_list(db) -> None:
-    summary = fill_demo(db, 400, today=datetime.now(UK).date())
+    summary = fill_demo(db, 600, today=datetime.now(UK).date())
     statuses = {b["status"] for b in dicts(db, "booking")}
     assert statuses == {s.value for s in BookingStatus}
     assert dicts(db, "waiting_entry"), "somebody waits for a place"
