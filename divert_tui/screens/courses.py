@@ -19,24 +19,24 @@ from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import PagedTable, TablePage
 
 COLUMNS = [
-    ("starts", "Starts"),
-    ("force", "Force"),
+    ("starts", "Starts (UK)"),
     ("group", "Course"),
+    ("booked", "Booked"),
+    ("left", "Left"),
+    ("force", "Force"),
     ("length", "Length"),
     ("facilitator", "Facilitator"),
-    ("booked", "Booked"),
-    ("left", "Places left"),
 ]
 
 
 def length(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+    return f"{minutes} min"
 
 
 class CoursesScreen(DivertScreen):
     AREA = "Courses"
     BINDINGS = [
-        Binding("enter", "roster", "Roster", show=False),
+        Binding("enter", "roster", "Roster"),
         Binding("a", "add", "Add sessions"),
         Binding("x", "cancel_session", "Cancel session"),
         Binding("d", "capacity", "Capacity"),
@@ -55,14 +55,14 @@ class CoursesScreen(DivertScreen):
                     str(row.session_id),
                     (
                         fmt.uk_time(row.starts_at),
-                        fmt.label(row.force),
-                        row.group_name,
-                        length(row.minutes),
-                        row.facilitator or "",
-                        str(row.booked),
+                        fmt.label(row.group),
+                        f"{row.booked}/{row.capacity}",
                         Text("CANCELLED", style="bold red")
                         if row.cancelled
                         else str(row.places_left),
+                        fmt.label(row.force),
+                        length(row.minutes),
+                        row.facilitator or "",
                     ),
                 )
                 for row in result.rows

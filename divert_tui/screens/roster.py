@@ -4,6 +4,7 @@ marked by keyboard (1 completed, 2 left early, 3 did not attend)."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -30,7 +31,7 @@ class RosterScreen(DivertScreen):
         Binding("1", "mark('completed')", "Completed", id="roster.completed"),
         Binding("2", "mark('left_early')", "Left early", id="roster.left_early"),
         Binding("3", "mark('did_not_attend')", "Did not attend", id="roster.dna"),
-        Binding("enter", "open", "Open referral", show=False),
+        Binding("enter", "open", "Open referral"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -107,6 +108,11 @@ class RosterScreen(DivertScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
 
     def action_open(self) -> None:
         entry = self._entry()

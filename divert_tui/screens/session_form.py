@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from divert_tui.core.services import sessions
@@ -22,23 +22,34 @@ if TYPE_CHECKING:
     from divert_tui.screens.base import DivertScreen
 
 FIELDS = (
-    ("force", "Force code"),
-    ("group", "Group: cannabis, cocaine, nitrous_oxide or general"),
-    ("start", "First session (UK time): YYYY-MM-DD HH:MM"),
-    ("repeat", "Repeat (RRULE, blank for one session), e.g. FREQ=WEEKLY;COUNT=8"),
-    ("minutes", "Length in minutes"),
+    ("force", "Force"),
+    ("group", "Group"),
+    ("start", "First (UK)"),
+    ("repeat", "Repeat"),
+    ("minutes", "Minutes"),
     ("capacity", "Places"),
-    ("link", "Meeting link"),
-    ("facilitator", "Facilitator's user name (optional)"),
+    ("link", "Link"),
+    ("facilitator", "Facilitator"),
 )
+PLACEHOLDERS = {
+    "force": "west_midlands, west_mercia, warwickshire or staffordshire",
+    "group": "cannabis, cocaine, nitrous_oxide or general",
+    "start": "YYYY-MM-DD HH:MM, e.g. 2027-03-23 18:00",
+    "repeat": "blank for one; FREQ=WEEKLY;BYDAY=TU;COUNT=8 or FREQ=MONTHLY;BYDAY=1MO;COUNT=6",
+    "link": "https://...",
+    "facilitator": "user name (optional)",
+}
 
 
 class AddSessionsDialog(DivertModal):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="AddSessionsDialog")
         + """
-    AddSessionsDialog Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    AddSessionsDialog Label { margin-top: 0; color: $text-muted; }
+    AddSessionsDialog Horizontal { height: 1; }
+    AddSessionsDialog Input { height: 1; width: 1fr; border: none; padding: 0 1; background: $boost; }
+    AddSessionsDialog Input:focus { border: none; background: $accent 30%; }
+    AddSessionsDialog Label { width: 13; color: $text-muted; }
+    AddSessionsDialog .help { color: $text-muted; height: auto; }
     """
     )
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="sessions.cancel")]
@@ -51,8 +62,13 @@ class AddSessionsDialog(DivertModal):
         with Vertical():
             yield Static("Add course sessions", classes="title")
             for name, label in FIELDS:
-                yield Label(label)
-                yield Input(value=self.values.get(name, ""), id=f"f-{name}")
+                with Horizontal():
+                    yield Label(label)
+                    yield Input(
+                        value=self.values.get(name, ""),
+                        placeholder=PLACEHOLDERS.get(name, ""),
+                        id=f"f-{name}",
+                    )
             yield Static("", classes="error")
             yield Static(
                 "Tab: next field · Enter: check and show the dates · Esc: cancel", classes="hint"
@@ -109,7 +125,6 @@ def add_sessions_by_keyboard(
         "group": group,
         "minutes": "150",
         "capacity": "12",
-        "link": "https://",
     }
 
     def planned(plan: sessions.SessionPlan | None) -> None:
