@@ -202,7 +202,13 @@ def cancel_current_booking(
                 raise ServiceError("there is no booked place to cancel")
             return booking.cancel_booking(app.db, actor, current.booking_id, reason, app.schemes)
 
-        screen.call_service(job, then=lambda _: then("Booking cancelled; back to allocated"))
+        screen.call_service(
+            job,
+            then=lambda offered_to: then(
+                "Booking cancelled; back to allocated"
+                + ("; the place is held for the first person waiting" if offered_to else "")
+            ),
+        )
 
     app.push_screen(ReasonDialog("Cancel the booking", "Why (e.g. cannot make that day)?"), save)
 

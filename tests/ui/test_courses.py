@@ -76,3 +76,29 @@ async def test_book_the_next_cannabis_session_mark_completed_referral_completed(
         assert session.get(Referral, referral_id).status == "completed"
         (only,) = session.exec(select(Booking)).all()
         assert (only.session_id, only.status) == (cannabis[0], "completed")
+
+
+async def test_a_one_to_one_is_booked_from_the_referral_with_a_time_and_phone(
+    db, worker, make_app
+) -> None:
+    from divert_tui.screens.booking import OneToOneDialog
+
+    referral_id = allocated_referral(db, 1, path="one_to_one", worker_id=worker.id)
+    when = (datetime.now(UTC) + timedelta(days=3)).astimezone(UK)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, OneToOneDialog)
+        await pilot.press(*f"{when:%Y-%m-%d} 10:30 phone", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReferralScreen)
+        assert "BOOKED" in _text(app.screen, "#facts")
+        assert "One-to-one session" in _text(app.screen, "#booking")
+
+    with db.read() as session:
+        assert session.get(Referral, referral_id).status == "booked"
