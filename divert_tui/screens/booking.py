@@ -14,13 +14,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from divert_tui.core.rules.attendance import MissedVerdict, assess_missed
 from divert_tui.core.rules.recurrence import in_words
+from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import booking
 from divert_tui.core.services.base import ServiceError
 from divert_tui.core.vocab import ReferralStatus
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertModal
-from divert_tui.screens.dialogs import DIALOG_CSS, ReasonDialog
+from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
 from divert_tui.widgets.paged_table import TablePage
 
 if TYPE_CHECKING:
@@ -213,7 +215,50 @@ def cancel_current_booking(
     app.push_screen(ReasonDialog("Cancel the booking", "Why (e.g. cannot make that day)?"), save)
 
 
-def bookings_text(views: list[booking.BookingView]) -> Text:
+def missed_policy(
+    views: list[booking.BookingView], status: str, scheme: Scheme
+) -> MissedVerdict | None:
+    """The missed-session verdict of an allocated referral (None once it is closed)."""
+    if status not in (ReferralStatus.ALLOCATED, ReferralStatus.BOOKED):
+        return None
+    return assess_missed([v.status for v in views], scheme)
+
+
+def close_for_missed_sessions(
+    screen: DivertScreen,
+    referral_id: int,
+    who: str,
+    reason: str,
+    version: int | None,
+    then: Callable[[str], None],
+) -> None:
+    """Confirm, then close as non-compliant for missed sessions (writes the intelligence log)."""
+    from divert_tui.core.services import referrals
+
+    app = screen.app
+
+    def confirmed(yes: bool | None) -> None:
+        if yes:
+            screen.call_service(
+                referrals.close_non_compliant, app.db, app.require_actor(), referral_id,
+                app.schemes, reason=reason, expected_version=version, today=app.today(),
+                then=lambda closed: then(
+                    f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
+                    f"barred until {fmt.uk_date(closed.bar_until)}"
+                ),
+            )  # fmt: skip
+
+    app.push_screen(
+        ConfirmDialog(
+            "Close as non-compliant for missed sessions?",
+            f"{who} {reason}.\nThis writes an intelligence log for the police and bars them "
+            "from diversion for the scheme's bar period.",
+        ),
+        confirmed,
+    )
+
+
+def bookings_text(views: list[booking.BookingView], missed: MissedVerdict | None = None) -> Text:
     """The referral's bookings in words, the current one first."""
     text = Text()
     if not views:
@@ -226,6 +271,9 @@ def bookings_text(views: list[booking.BookingView]) -> Text:
         text.append(view.status_label.upper() if view.status == "booked" else view.status_label)
         if view.cancel_reason:
             text.append(f" ({view.cancel_reason})")
+    if missed is not None and missed.propose_non_compliant:
+        text.append("\nMISSED-SESSION POLICY MET: ", style="bold red")
+        text.append(f"{missed.reason}. shift+x: close as non-compliant")
     return text
 
 

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
+from divert_tui.core.rules.attendance import MissedVerdict
 from divert_tui.core.services import intake, referral_view, referrals
 from divert_tui.core.vocab import (
     OFFICER_OBSERVED_ETHNICITY,
@@ -120,6 +121,7 @@ class ReferralScreen(DivertScreen):
         Binding("o", "override_bar", "Override bar"),
         Binding("b", "book", "Book session"),
         Binding("K", "cancel_booking", "Cancel booking", key_display="shift+k"),
+        Binding("X", "close_missed", "Close: missed sessions", key_display="shift+x"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -127,6 +129,7 @@ class ReferralScreen(DivertScreen):
         super().__init__()
         self.referral_id = referral_id
         self.detail: referral_view.ReferralDetail | None = None
+        self.missed: MissedVerdict | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -209,6 +212,8 @@ class ReferralScreen(DivertScreen):
             return detail.status not in _CLOSED
         if action in ("book", "cancel_booking"):
             return _booking_allowed(action, detail.status)
+        if action == "close_missed":
+            return self.missed is not None and self.missed.propose_non_compliant
         if action == "assess":
             return detail.eligible and detail.status in (
                 ReferralStatus.RECEIVED,
@@ -358,15 +363,29 @@ class ReferralScreen(DivertScreen):
 
     def _load_bookings(self) -> None:
         from divert_tui.core.services import booking
-        from divert_tui.screens.booking import bookings_text
+        from divert_tui.screens.booking import bookings_text, missed_policy
+
+        def show(views: list[booking.BookingView]) -> None:
+            detail = self.detail
+            self.missed = (
+                missed_policy(views, detail.status, self.app.schemes[detail.force_code])
+                if detail
+                else None
+            )
+            self.query_one("#booking", Static).update(bookings_text(views, self.missed))
+            self.refresh_bindings()
 
         self.call_service(
-            booking.bookings_of,
-            self.app.db,
-            self.app.require_actor(),
-            self.referral_id,
-            then=lambda views: self.query_one("#booking", Static).update(bookings_text(views)),
+            booking.bookings_of, self.app.db, self.app.require_actor(), self.referral_id, then=show
         )
+
+    def action_close_missed(self) -> None:
+        from divert_tui.screens.booking import close_for_missed_sessions
+
+        if self.missed is not None:
+            close_for_missed_sessions(
+                self, self.referral_id, self._who(), self.missed.reason, self._version(), self._done
+            )
 
     def action_book(self) -> None:
         from divert_tui.screens.booking import start_booking

@@ -102,3 +102,41 @@ async def test_a_one_to_one_is_booked_from_the_referral_with_a_time_and_phone(
 
     with db.read() as session:
         assert session.get(Referral, referral_id).status == "booked"
+
+
+async def test_two_missed_sessions_offer_closing_as_non_compliant_on_the_referral(
+    db, worker, make_app, schemes
+) -> None:
+    from divert_tui.core.models import IntelligenceLog
+    from divert_tui.screens.dialogs import ConfirmDialog
+
+    now = datetime.now(UTC)
+    start = (now + timedelta(days=1)).astimezone(UK)
+    first, second = add_sessions(
+        db, LEAD, f"{start:%Y-%m-%d} 18:00", repeat="FREQ=WEEKLY;COUNT=2", now=now
+    )
+    referral_id = allocated_referral(db, 1, worker_id=worker.id)
+    actor = make_actor(Role.WORKER, staff_id=worker.id)
+    for n, session_id in enumerate((first, second)):
+        booked = booking.book(db, actor, referral_id, session_id, schemes, now=now)
+        held = now + timedelta(days=2 + 7 * n)
+        booking.mark_attendance(db, actor, booked.booking_id, "did_not_attend", schemes, now=held)
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "MISSED-SESSION POLICY MET" in _text(app.screen, "#booking")
+        await pilot.press("X")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "NON COMPLIANT" in _text(app.screen, "#facts")
+
+    with db.read() as session:
+        assert session.get(Referral, referral_id).status == "non_compliant"
+        (log,) = session.exec(select(IntelligenceLog)).all()
+        assert log.referral_id == referral_id
