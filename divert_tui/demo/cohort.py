@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import Connection, func, select, text
@@ -26,7 +27,7 @@ from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, ServiceError
 from divert_tui.core.services.settings import DATASET_KEY, DEMO
 from divert_tui.demo import data
-from divert_tui.demo.clock import NOW_MINUTE, FastRandom, to_utc
+from divert_tui.demo.clock import NOW_MINUTE, FastRandom, next_monday, to_utc
 from divert_tui.demo.data import (
     ALLOCATED,
     ASSESSED,
@@ -53,6 +54,30 @@ RECENT_SHARE = 0.08
 HOLD_DAYS = 21
 HOLDS = (CONTACTING, ASSESSED, ALLOCATED, BOOKED)
 FUTURE_SESSION_DAYS = 28
+WAITING_SHARE = 0.6  # allocated people waiting for a place on a session of their group
+
+
+def wait_for_a_place(
+    writer: Writer, ids: Ids, referral: dict[str, Any], group_id: int, rng: Any, today: date
+) -> None:
+    """An allocated person on their group's waiting list (no session suited them yet)."""
+    added = referral["updated_at"] + timedelta(minutes=rng.randint(2, 30))
+    writer(
+        "waiting_entry",
+        {
+            "id": ids("waiting_entry"),
+            "referral_id": referral["id"],
+            "group_id": group_id,
+            "force_code": referral["force_code"],
+            "added_at": added,
+            "added_by": referral["assigned_worker_id"],
+            "offered_session_id": None,
+            "offered_at": None,
+            "closed_at": None,
+            "closed_reason": None,
+        },
+    )
+
 
 _ID_TABLES = tuple(name for name in TABLES if name != "staff_force")
 
@@ -314,6 +339,8 @@ def _generate(
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
         life = Life(world, row, (day, minute), plan, unassigned)
         life.run()
+        if row["status"] == ALLOCATED and life.group and rng.random() < WAITING_SHARE:
+            wait_for_a_place(writer, ids, row, group_ids[life.group], rng, today)
         statuses[row["status"]] += 1
         if life.bar is not None:
             known.bar = life.bar
@@ -336,7 +363,15 @@ def _generate(
         ):
             statuses[row["status"]] += 1
 
-    sessions.fill_gaps(first_day, today + timedelta(days=FUTURE_SESSION_DAYS))
+    sessions.fill_gaps(forces, first_day, today + timedelta(days=FUTURE_SESSION_DAYS))
+    for force in forces:
+        # A facilitator off sick next week: the session shows as cancelled.
+        sessions.cancelled(
+            force,
+            "cannabis",
+            (next_monday(today) + timedelta(days=8), 14 * 60),
+            "facilitator ill; everyone booked moved to the next session",
+        )
     writer.flush()
     order = [s.value for s in vocab.ReferralStatus]
     return DemoSummary(

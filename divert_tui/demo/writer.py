@@ -43,6 +43,7 @@ TABLES: dict[str, Table] = {
         models.Assessment,
         models.Allocation,
         models.Booking,
+        models.WaitingEntry,
         models.IntelligenceLog,
         models.Note,
     )

@@ -97,7 +97,7 @@ class MyWorkScreen(DivertScreen):
             self.app.db, self.app.require_actor(), page=page, page_size=PAGE_SIZE, search=search
         )
         self._rows = {str(row.referral_id): row for row in result.rows}
-        return queue_page(result, self.app.today())
+        return _with_bookings(queue_page(result, self.app.today()), self)
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus_table()
@@ -108,10 +108,14 @@ class MyWorkScreen(DivertScreen):
         self.query_one(CallBacksDue).load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`b` is offered only while call-backs are due."""
+        """`b` is offered only while call-backs are due; an admin manages the service, and
+        working referrals needs a worker or lead account."""
         if action == "call_backs":
             found = self.query(CallBacksDue)
             return bool(found) and found.first().option_count > 0
+        if action in ("claim", "log_attempt", "new_referral"):
+            actor = self.app.actor
+            return actor is not None and actor.role is not Role.ADMIN
         return True
 
     def action_call_backs(self) -> None:
@@ -147,13 +151,6 @@ class MyWorkScreen(DivertScreen):
             then=lambda _: self._changed("Claimed: on your caseload now"),
         )
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("claim", "log_attempt", "new_referral"):
-            # An admin manages the service; working referrals needs a worker or lead account.
-            actor = self.app.actor
-            return actor is not None and actor.role is not Role.ADMIN
-        return True
-
     def _row(self) -> queue.QueueRow | None:
         key = self.query_one(PagedTable).current_key()
         return self._rows.get(key) if key else None
@@ -184,3 +181,11 @@ class MyWorkScreen(DivertScreen):
     def _changed(self, message: str) -> None:
         self.notify(message)
         self.query_one(PagedTable).load()
+
+
+def _with_bookings(page: TablePage, screen: MyWorkScreen) -> TablePage:
+    """Booked referrals show when their session is (screens/booking.py)."""
+    from divert_tui.screens.booking import annotate_bookings
+
+    status_column = [key for key, _ in QUEUE_COLUMNS].index("status")
+    return annotate_bookings(page, screen.app.db, screen.app.require_actor(), status_column)

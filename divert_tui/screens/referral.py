@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from divert_tui.core.rules.attendance import MissedVerdict
 from divert_tui.core.services import intake, referral_view, referrals
 from divert_tui.core.services.base import Permission
 from divert_tui.core.vocab import (
@@ -144,6 +145,9 @@ class ReferralScreen(DivertScreen):
         Binding("m", "match(True)", "Same person"),
         Binding("M", "match(False)", "Not same person", key_display="shift+m"),
         Binding("o", "override_bar", "Override bar"),
+        Binding("b", "book", "Book session"),
+        Binding("K", "cancel_booking", "Cancel booking", key_display="shift+k"),
+        Binding("X", "close_missed", "Close: missed sessions", key_display="shift+x"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -152,6 +156,7 @@ class ReferralScreen(DivertScreen):
         self.referral_id = referral_id
         self.detail: referral_view.ReferralDetail | None = None
         self._stale = False
+        self.missed: MissedVerdict | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -160,6 +165,7 @@ class ReferralScreen(DivertScreen):
             yield Static("", id="facts", classes="panel")
             yield Static("", id="eligibility", classes="panel")
             yield Static("", id="call", classes="panel")
+            yield Static("", id="booking", classes="panel")
             with Horizontal(id="lists"):
                 with Vertical(id="timeline-pane"):
                     yield Static("Timeline", classes="title")
@@ -224,6 +230,7 @@ class ReferralScreen(DivertScreen):
             earlier.add_row("", "", "none", "", "")
         self.refresh_bindings()
         self._focus_without_scrolling(timeline)
+        self._load_bookings()
 
     def _focus_without_scrolling(self, table: DataTable[str]) -> None:
         """Keys go to the timeline, but the top (name, phone, warnings) stays in view."""
@@ -258,6 +265,10 @@ class ReferralScreen(DivertScreen):
             return detail.status not in _CLOSED
         if action == "view_assessment":
             return detail.call is not None
+        if action in ("book", "cancel_booking"):
+            return _booking_allowed(action, detail.status)
+        if action == "close_missed":
+            return self.missed is not None and self.missed.propose_non_compliant
         if action == "assess":
             return detail.call is not None or (
                 detail.eligible
@@ -409,6 +420,47 @@ class ReferralScreen(DivertScreen):
             ReasonDialog("Override the bar", "The reason, recorded in the audit trail:"), save
         )
 
+    # --- the course booking (screens/booking.py) --------------------------------------------
+
+    def _load_bookings(self) -> None:
+        from divert_tui.core.services import booking
+        from divert_tui.screens.booking import bookings_text, missed_policy
+
+        def show(views: list[booking.BookingView]) -> None:
+            detail = self.detail
+            self.missed = (
+                missed_policy(views, detail.status, self.app.schemes[detail.force_code])
+                if detail
+                else None
+            )
+            self.query_one("#booking", Static).update(bookings_text(views, self.missed))
+            self.refresh_bindings()
+
+        self.call_service(
+            booking.bookings_of, self.app.db, self.app.require_actor(), self.referral_id, then=show
+        )
+
+    def action_close_missed(self) -> None:
+        from divert_tui.screens.booking import close_for_missed_sessions
+
+        if self.missed is not None:
+            close_for_missed_sessions(
+                self, self.referral_id, self._who(), self.missed.reason, self._version(), self._done
+            )
+
+    def action_book(self) -> None:
+        from divert_tui.screens.booking import start_booking
+
+        if self.detail is not None:
+            start_booking(
+                self, self.referral_id, self._who(), self.detail.status, self._version(), self._done
+            )
+
+    def action_cancel_booking(self) -> None:
+        from divert_tui.screens.booking import cancel_current_booking
+
+        cancel_current_booking(self, self.referral_id, self._done)
+
     def action_assess(self) -> None:
         """Run (or resume) the call. A finished one opens read only, except an assessed
         referral still to allocate, which reopens on its summary."""
@@ -427,6 +479,12 @@ class ReferralScreen(DivertScreen):
         from divert_tui.screens.assessment.record import AssessmentRecordScreen
 
         self.app.push_screen(AssessmentRecordScreen(self.referral_id))
+
+
+def _booking_allowed(action: str, status: str) -> bool:
+    if action == "book":
+        return status in (ReferralStatus.ALLOCATED, ReferralStatus.BOOKED)
+    return status == ReferralStatus.BOOKED
 
 
 _CLOSED = {

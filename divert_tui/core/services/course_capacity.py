@@ -14,7 +14,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from divert_tui.core.database import Database
-from divert_tui.core.models import Allocation, Booking, CourseGroup, CourseSession, Referral
+from divert_tui.core.models import (
+    Allocation,
+    Booking,
+    CourseGroup,
+    CourseSession,
+    Referral,
+    utcnow,
+)
 from divert_tui.core.rules.capacity import DemandVerdict, WeekPlaces, demand_against, percentile
 from divert_tui.core.rules.recurrence import UK
 from divert_tui.core.schemes import GROUP_CODES
@@ -55,9 +62,15 @@ def _start(day: date) -> datetime:
 
 
 def capacity_against_demand(
-    db: Database, actor: Actor, today: date, *, forces: list[str] | None = None
+    db: Database,
+    actor: Actor,
+    today: date,
+    *,
+    forces: list[str] | None = None,
+    now: datetime | None = None,
 ) -> CapacityView:
-    """Six weeks from this Monday; waits over the last 90 days."""
+    """Six weeks from this Monday (only sessions still to come offer places); waits over
+    the last 90 days."""
     require(actor, Permission.VIEW_CASELOADS)
     monday = today - timedelta(days=today.weekday())
     week_starts = tuple(monday + timedelta(weeks=n) for n in range(WEEKS))
@@ -73,7 +86,7 @@ def capacity_against_demand(
             select(CourseSession).where(
                 col(CourseSession.force_code).in_(codes),
                 col(CourseSession.cancelled_at).is_(None),
-                col(CourseSession.starts_at) >= _start(week_starts[0]),
+                col(CourseSession.starts_at) >= max(_start(week_starts[0]), now or utcnow()),
                 col(CourseSession.starts_at) < _start(week_starts[-1] + timedelta(days=7)),
             )
         ).all()
