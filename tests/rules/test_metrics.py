@@ -132,6 +132,15 @@ def test_the_largest_gap_is_said_in_plain_words():
     assert (black.ci_low, black.ci_high) == pytest.approx((0.746, 0.857), abs=1e-3)
 
 
+def test_a_clear_gap_is_told_before_a_larger_one_that_may_be_chance():
+    clear = dp.RelativeRate(0.8, 0.7, 0.9)
+    wide = dp.RelativeRate(0.5, 0.2, 1.3)
+    rates = {("Black", "contacted"): clear, ("Other", "assessed"): wide, ("Mixed", "barred"): None}
+    assert dp.largest_gap(rates) == ("Black", "contacted", clear)
+    assert dp.largest_gap({("Other", "assessed"): wide}) == ("Other", "assessed", wide)
+    assert dp.largest_gap({("Mixed", "barred"): None}) is None
+
+
 def test_relative_rates_of_small_groups_are_withheld():
     published = _published(
         [

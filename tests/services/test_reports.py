@@ -183,3 +183,30 @@ def test_the_json_report_is_the_same_on_every_database(cohort, schemes, admin, t
             assert here == there
     finally:
         sqlite.dispose()
+
+
+def _sums(entry):
+    """The sums a reader can form from one force's entry: each breakdown of its referrals,
+    referrals less ineligible ones behind the hours, ethnic detail within each group."""
+    from divert_tui.core.rules.metrics.disparity import TOP_LEVEL_GROUPS
+    from divert_tui.core.rules.metrics.figures import OF_REFERRALS
+
+    for name in OF_REFERRALS:
+        yield entry["referrals"], list(entry[name].values())
+    for group, codes in TOP_LEVEL_GROUPS.items():
+        yield entry["by_ethnicity"][group], [entry["by_ethnicity_detail"][c] for c in codes]
+
+
+def test_no_published_sum_gives_a_withheld_number_away(cohort, schemes, admin):
+    document = commissioner_report(cohort, admin, schemes, PERIOD).to_json()
+    forces, everyone = document["forces"][:-1], document["forces"][-1]
+    sums = [s for entry in document["forces"] for s in _sums(entry)]
+    for key in ("referrals", "contacted", "assessed", "completed", "barred", "ineligible"):
+        sums.append((everyone[key], [f[key] for f in forces]))
+    for total, parts in sums:
+        hidden = [p for p in parts if isinstance(p, str)]
+        if isinstance(total, str):
+            continue
+        assert len(hidden) != 1, (total, parts)
+        if hidden:  # what the hidden parts hold together must not be a small number
+            assert total - sum(p for p in parts if isinstance(p, int)) >= 5, (total, parts)

@@ -33,7 +33,7 @@ _METRICS = (
         "by_age_band",
         "Referrals by age band",
         "Referrals by the person's age in whole years on the day of the referral "
-        "(under 18, 18-24, 25-34, 35-44, 45-54, 55 and over; unknown when no date of birth).",
+        "(under 18, 18-24, 25-34, 35-44, 45-54, 55 and over).",
     ),
     Metric("by_sex", "Referrals by sex", "Referrals by the sex recorded for the person."),
     Metric(

@@ -129,11 +129,11 @@ def gap_sentence(group: str, stage: str, rr: RelativeRate, reference: str) -> st
 def largest_gap(
     rates: dict[tuple[str, str], RelativeRate | None],
 ) -> tuple[str, str, RelativeRate] | None:
-    """The (group, stage, relative rate) farthest from 1 on the log scale."""
-    best: tuple[str, str, RelativeRate] | None = None
-    for (group, stage), rr in rates.items():
-        if rr is None:
-            continue
-        if best is None or abs(math.log(rr.value)) > abs(math.log(best[2].value)):
-            best = (group, stage, rr)
-    return best
+    """The (group, stage, relative rate) farthest from 1 on the log scale, among those whose
+    interval excludes 1 when there are any (a clear gap is the one to tell first)."""
+    found = [(group, stage, rr) for (group, stage), rr in rates.items() if rr is not None]
+    clear = [item for item in found if not item[2].includes_one]
+    pool = clear or found
+    if not pool:
+        return None
+    return max(pool, key=lambda item: abs(math.log(item[2].value)))

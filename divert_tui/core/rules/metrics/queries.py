@@ -18,7 +18,6 @@ from sqlalchemy import (
     String,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
@@ -120,53 +119,61 @@ def _age_band() -> ColumnElement[str]:
     )
 
 
+def _referrals_with(statement: Select) -> ColumnElement[int]:  # type: ignore[type-arg]
+    """1 when the referral's id is among those the (uncorrelated) statement selects.
+
+    An uncorrelated IN is hashed (PostgreSQL) or built into an index (SQLite) once per
+    query, so the plan stays good even before the database has statistics, where a
+    correlated EXISTS per row can turn into a scan per row.
+    """
+    return _flag(col(Referral.id).in_(statement))
+
+
+def _repeat_referrals() -> Select:  # type: ignore[type-arg]
+    """Ids of referrals of a person who had an earlier one (by time, then id), any force."""
+    ranked = select(
+        col(Referral.id).label("id"),
+        func.row_number()
+        .over(
+            partition_by=col(Referral.person_id),
+            order_by=(col(Referral.referred_at), col(Referral.id)),
+        )
+        .label("nth"),
+    ).subquery("ranked")
+    return select(ranked.c.id).where(ranked.c.nth > 1)
+
+
 def _stage_flags() -> dict[str, ColumnElement[int]]:
-    rid = col(Referral.id)
     status = col(Referral.status)
     spoken = (ContactOutcome.ANSWERED.value, ContactOutcome.DECLINED.value)
-    earlier = Referral.__table__.alias("earlier")  # type: ignore[attr-defined]
     return {
         "first_contact_attempted": _flag(col(Referral.first_contact_at).is_not(None)),
-        "contacted": _flag(
-            exists().where(
-                col(ContactAttempt.referral_id) == rid, col(ContactAttempt.outcome).in_(spoken)
-            )
+        "contacted": _referrals_with(
+            select(ContactAttempt.referral_id).where(col(ContactAttempt.outcome).in_(spoken))
         ),
-        "assessed": _flag(
-            exists().where(
-                col(Assessment.referral_id) == rid, col(Assessment.completed_at).is_not(None)
-            )
+        "assessed": _referrals_with(
+            select(Assessment.referral_id).where(col(Assessment.completed_at).is_not(None))
         ),
-        "booked": _flag(
-            exists().where(
-                col(Booking.referral_id) == rid,
-                col(Booking.status) != BookingStatus.CANCELLED.value,
-            )
+        "booked": _referrals_with(
+            select(Booking.referral_id).where(col(Booking.status) != BookingStatus.CANCELLED.value)
         ),
         "attended": _flag(
             or_(
                 status == ReferralStatus.COMPLETED.value,
-                exists().where(
-                    col(Booking.referral_id) == rid,
-                    col(Booking.status).in_(
-                        (BookingStatus.ATTENDED.value, BookingStatus.COMPLETED.value)
-                    ),
+                col(Referral.id).in_(
+                    select(Booking.referral_id).where(
+                        col(Booking.status).in_(
+                            (BookingStatus.ATTENDED.value, BookingStatus.COMPLETED.value)
+                        )
+                    )
                 ),
             )
         ),
         "completed": _flag(status == ReferralStatus.COMPLETED.value),
         "non_compliant": _flag(status == ReferralStatus.NON_COMPLIANT.value),
-        "barred": _flag(exists().where(col(IntelligenceLog.referral_id) == rid)),
+        "barred": _referrals_with(select(IntelligenceLog.referral_id)),
         "ineligible": _flag(status == ReferralStatus.INELIGIBLE.value),
-        "repeat_referrals": _flag(
-            exists().where(
-                earlier.c.person_id == col(Referral.person_id),
-                or_(
-                    earlier.c.referred_at < col(Referral.referred_at),
-                    and_(earlier.c.referred_at == col(Referral.referred_at), earlier.c.id < rid),
-                ),
-            )
-        ),
+        "repeat_referrals": _referrals_with(_repeat_referrals()),
     }
 
 
