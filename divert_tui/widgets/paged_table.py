@@ -118,7 +118,8 @@ class PagedTable(Vertical):
         cursor = table.cursor_row
         table.clear()
         for key, cells in result.rows:
-            table.add_row(*cells, key=key)
+            # Plain text, never markup: a stored name such as "[/]" or "[@click=...]" is data.
+            table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), key=key)
         self.page, self.pages = result.page, result.pages
         if result.total == 0:
             status = self._empty_text
