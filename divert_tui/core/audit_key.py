@@ -44,9 +44,14 @@ class AuditKey:
 
 
 def load_or_create_key(path: Path) -> AuditKey:
-    """The key in ``path``, made (owner-only, folder 0700) the first time it is needed."""
+    """The key in ``path``, made (owner-only, folder 0700) the first time it is needed.
+
+    A config folder that already exists is left as it is (it may be a shared folder named
+    by DIVERT_CONFIG); the key file itself is always owner-only.
+    """
     try:
-        ensure_private_dir(path.parent)
+        if not path.parent.exists():
+            ensure_private_dir(path.parent)
         if not path.exists():
             _create(path)
         with suppress(OSError):

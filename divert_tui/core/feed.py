@@ -135,7 +135,7 @@ def _disarmed_cell(text: str) -> str:
 def _checks(forces: frozenset[str]) -> dict[str, Callable[[str], object]]:
     """The checker of each field (built once per set of forces, not once per row)."""
     return {
-        "police_reference": lambda t: ff.clean_text(t, "police_reference", required=True).upper(),
+        "police_reference": ff.clean_reference,
         "force": lambda t: ff.clean_force(t, forces),
         "referred_at": ff.parse_when,
         "offence_date": ff.parse_when,

@@ -158,8 +158,23 @@ def clean_text(text: str, field: str, *, required: bool) -> str:
     return value
 
 
+#: Square brackets are no part of a name or a police reference, and screens read them as
+#: styling: a name such as ``[/]`` must never reach a list.
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+def clean_reference(text: str) -> str:
+    """A police reference: trimmed, upper case, no brackets."""
+    value = clean_text(text, "police_reference", required=True).upper()
+    if _BRACKETS.search(value):
+        raise FieldProblem("contains square brackets, which are no part of a police reference")
+    return value
+
+
 def clean_name(text: str, field: str) -> str:
     value = clean_text(text, field, required=True)
+    if _BRACKETS.search(value):
+        raise FieldProblem("contains square brackets, which are no part of a name")
     if not any(ch.isalpha() for ch in value):
         raise FieldProblem("has no letters")
     if any(ch.isdigit() for ch in value):

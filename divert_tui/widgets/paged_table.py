@@ -203,7 +203,9 @@ class PagedTable(Vertical):
         shown = self._shown()
         keys = []
         for key, cells in result.rows:
-            table.add_row(*(cells[i] for i in shown), key=key)
+            # Plain text, never markup: a stored name such as "[/]" or "[@click=...]" is data.
+            plain = (Text(c) if isinstance(c, str) else c for c in (cells[i] for i in shown))
+            table.add_row(*plain, key=key)
             keys.append(key)
         self._last = result
         self.page, self.pages = result.page, result.pages

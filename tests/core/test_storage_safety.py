@@ -175,3 +175,14 @@ def test_a_closed_pipe_ends_a_printing_command_quietly(tmp_path):
     child.wait(timeout=120)
     assert errors == ""
     assert child.returncode == 1
+
+
+def test_the_audit_key_and_a_new_config_folder_are_owner_only(umask_022, tmp_path):
+    from divert_tui.core.audit_key import load_or_create_key
+
+    path = tmp_path / "new" / "divert" / "audit.key"
+    key = load_or_create_key(path)
+    assert mode(path.parent) == 0o700
+    assert mode(path) == 0o600
+    assert load_or_create_key(path).key_id == key.key_id
+    assert key.secret.hex() not in repr(key)

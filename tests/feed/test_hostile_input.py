@@ -143,3 +143,17 @@ def test_the_import_command_gives_words(db_url, tmp_path, content: bytes, words:
     assert result.exit_code == 1
     assert words in result.output
     assert "unexpected error" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("first_name", "[red]Evil[/red]"),
+        ("last_name", "Bad [/] Name"),
+        ("police_reference", "WM/[/]"),
+    ],
+)
+def test_square_brackets_in_names_and_references_are_refused(field: str, value: str, schemes):
+    """A screen reads brackets as styling: ``[/]`` in a name stopped the app on My work."""
+    (found,) = problems(as_json(referral(**{field: value})), schemes)
+    assert found.startswith(f"row 1: {field}: contains square brackets")
