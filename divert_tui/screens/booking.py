@@ -5,6 +5,7 @@ the referral screen and "my work"."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -291,4 +292,4 @@ def annotate_bookings(page: TablePage, db: Any, actor: Any, status_column: int) 
             if current is not None:
                 cells[status_column] = f"booked {fmt.uk_time(current.session.starts_at)}"
         rows.append((key, cells))
-    return TablePage(rows, page.total, page.page, page.pages, page.noun)
+    return replace(page, rows=rows)
