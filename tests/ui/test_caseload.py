@@ -75,7 +75,7 @@ async def test_filter_sort_search_page_and_reassign(db, make_app) -> None:
         await pilot.press("2")
         await settle(pilot)
         grid = app.screen.query_one(DataTable)
-        references = [grid.get_row_at(i)[3] for i in range(grid.row_count)]
+        references = [str(grid.get_row_at(i)[3]) for i in range(grid.row_count)]
         assert references == sorted(references)
         assert table.current_key() == before
 
