@@ -11,6 +11,7 @@ from divert_tui.core.models import (
     InstrumentResponse,
     Person,
     Referral,
+    utcnow,
 )
 from divert_tui.core.services import sessions
 from divert_tui.core.services.base import Actor
@@ -68,7 +69,8 @@ def allocated_referral(
 def mark_number_unsafe(db: Database, referral_id: int, *, safe: bool = False) -> None:
     """The identity check of a call, answering q3 (is this number safe to call back on)."""
     with db.write() as session:
-        assessment = Assessment(referral_id=referral_id)
+        # A finished call: one referral holds at most one open assessment.
+        assessment = Assessment(referral_id=referral_id, completed_at=utcnow())
         session.add(assessment)
         session.flush()
         session.add(

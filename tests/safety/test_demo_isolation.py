@@ -47,8 +47,9 @@ def demo_url(tmp_path: Path) -> str:
 @pytest.fixture
 def live_url() -> str:
     """The configured (default) database, with a real admin in it."""
-    url = load_settings(None).database_url
-    opened = open_database(url)
+    settings = load_settings(None)
+    url = settings.database_url
+    opened = open_database(url, create_folder=settings.uses_default_database)
     add_staff(opened.db, Actor.system("tests"), "real.admin", Role.ADMIN, PASSWORD)
     opened.db.dispose()
     return url

@@ -45,7 +45,8 @@ def identity_check(
     db, referral_id: int, safe_number: str, at: datetime, calls_only: str | None = None
 ) -> None:
     with db.write() as session:
-        assessment = Assessment(referral_id=referral_id)
+        # A finished call each time: one referral holds at most one open assessment.
+        assessment = Assessment(referral_id=referral_id, completed_at=at)
         session.add(assessment)
         session.flush()
         session.add(

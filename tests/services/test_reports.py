@@ -110,7 +110,7 @@ def test_all_forces_come_last_and_each_force_counts_the_same_way(cohort, schemes
 
 
 def test_a_lead_sees_only_their_forces(cohort, schemes):
-    lead = make_actor(Role.TEAM_LEAD, ("west_midlands",))
+    lead = make_actor(Role.TEAM_LEAD, ("west_midlands",), staff_id=None)
     published = commissioner_report(cohort, lead, schemes, PERIOD)
     assert [f.force for f in published.figures] == ["west_midlands"]
     with pytest.raises(PermissionDenied):

@@ -64,7 +64,7 @@ def test_a_referral_just_after_uk_midnight_counts_in_the_new_month(db) -> None: 
     for n in range(5, 10):
         _referral(db, n, datetime(2026, 3, 31, 22, 30, tzinfo=UTC))  # 23:30 BST: March
     _referral(db, 10, datetime(2025, 12, 31, 23, 59, tzinfo=UTC))  # before the period
-    lead = make_actor(Role.TEAM_LEAD)
+    lead = make_actor(Role.TEAM_LEAD, staff_id=None)
     from divert_tui.core.schemes import load_schemes
 
     series = referrals_by_month(db, lead, load_schemes(), PERIOD)
