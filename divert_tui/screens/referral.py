@@ -124,6 +124,29 @@ def _eligibility_text(detail: referral_view.ReferralDetail) -> Text:
     return text
 
 
+def _fill_timeline(table: DataTable[str], entries: tuple[referral_view.TimelineEntry, ...]) -> None:
+    """Newest first, long notes wrapped to the width there is rather than cut off; narrow,
+    what and who go in front of the detail."""
+    width = table.size.width or table.app.size.width * 2 // 3
+    wide = width >= 72
+    fixed = 16 + (10 + 14 if wide else 0)
+    columns = 4 if wide else 2
+    detail_width = max(16, width - fixed - 2 * columns - 1)
+    table.clear(columns=True)
+    table.add_column("When", width=16)
+    if wide:
+        table.add_column("What", width=10)
+        table.add_column("Who", width=14)
+    table.add_column("Detail", width=detail_width)
+    for entry in reversed(entries):
+        when = fmt.uk_moment(entry.at)
+        if wide:
+            cells = (when, entry.kind, Text(entry.who), Text(entry.text))
+        else:
+            cells = (when, Text(f"{entry.kind} · {entry.who}: {entry.text}"))
+        table.add_row(*cells, height=None)
+
+
 class ReferralScreen(DivertScreen):
     AREA = "Referral"
     DEFAULT_CSS = """
@@ -169,9 +192,7 @@ class ReferralScreen(DivertScreen):
             with Horizontal(id="lists"):
                 with Vertical(id="timeline-pane"):
                     yield Static("Timeline", classes="title")
-                    timeline: DataTable[str] = DataTable(id="timeline", cursor_type="row")
-                    timeline.add_columns("When", "What", "Who", "Detail")
-                    yield timeline
+                    yield DataTable(id="timeline", cursor_type="row")
                 with Vertical(id="earlier-pane"):
                     yield Static("Other referrals of this person", classes="title")
                     earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
@@ -213,9 +234,7 @@ class ReferralScreen(DivertScreen):
         self.query_one("#eligibility", Static).update(_eligibility_text(detail))
         self.query_one("#call", Static).update(_call_text(detail))
         timeline = self.query_one("#timeline", DataTable)
-        timeline.clear()
-        for entry in reversed(detail.timeline):
-            timeline.add_row(fmt.uk_moment(entry.at), entry.kind, entry.who, entry.text)
+        _fill_timeline(timeline, detail.timeline)
         earlier = self.query_one("#earlier", DataTable)
         earlier.clear()
         for e in detail.earlier:

@@ -135,3 +135,20 @@ async def test_a_partial_call_shows_on_the_referral(db, make_app, worker, scheme
         await settle(pilot)
         call = str(app.screen.query_one("#call").render())
         assert "Partial call" in call and "person hung up" in call
+
+
+async def test_a_long_timeline_note_wraps_instead_of_being_cut(db, make_app, worker, schemes):
+    rid = seed_referral(db, "cannabis", n=27)
+    actor = _alice(worker)
+    aid = svc.start_or_resume(db, actor, rid, schemes).id
+    long_reason = "the person had to leave for work and asked us to ring again " * 3
+    svc.end_early(db, actor, aid, long_reason.strip())
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in(pilot)
+        app.open_referral(rid)
+        await settle(pilot)
+        table = app.screen.query_one("#timeline")
+        heights = [row.height for row in table.rows.values()]
+        assert max(heights) >= 3  # wrapped over several lines
+        assert sum(c.width for c in table.columns.values()) <= table.size.width + 8

@@ -59,3 +59,17 @@ async def test_skipped_screens_are_named_and_acknowledged(db, make_app, worker):
             "safeguarding": "not_relevant",
             "debt": "out_of_time",
         }
+
+
+async def test_leaving_the_advice_step_with_nothing_ticked_is_not_done(db, make_app, worker):
+    rid = seed_referral(db, "cannabis", n=12)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_call(pilot, rid)
+        await d.press(pilot, d.IDENTITY + d.substance_use("12", 1) + d.SDS_ZERO + d.AUDIT_C_LOW)
+        await d.press(pilot, ["ctrl+down"])  # mixing: read, nothing to tick needed
+        assert d.step_of(app) == "advice"
+        await d.press(pilot, ["ctrl+down"])  # moved on without ticking any advice
+        assert d.step_of(app) == "gambling"
+        states = {s.id: s.state for s in screen.view.steps}
+        assert states["mixing"] == "done" and states["advice"] == "not_started"

@@ -74,7 +74,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             "ctrl+t", "make_main", "Main substance", id="assessment.main_substance", show=False
         ),
         Binding("ctrl+y", "accept", "Accept allocation", id="assessment.accept"),
-        Binding("ctrl+o", "choose_otherwise", "Choose otherwise", id="assessment.otherwise"),
+        Binding("ctrl+o", "choose_otherwise", "Allocate otherwise", id="assessment.otherwise"),
         Binding("ctrl+e", "end_early", "End call", id="assessment.end_early", priority=True),
         Binding("escape", "leave", "Leave (saved)", id="assessment.leave"),
     ]
@@ -97,12 +97,6 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             with VerticalScroll(id="step-body"):
                 yield Static("Opening the call…", id="step-head")
         yield CallFooter()
-
-    async def on_resize(self) -> None:
-        """The footer chooses its keys by width: draw it again when the width changes."""
-        footer = self.query(CallFooter)
-        if footer:
-            await footer.first().recompose()
 
     # --- opening -----------------------------------------------------------------------
 
@@ -549,6 +543,8 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             return self.step == "drug_use"
         if action in ("accept", "choose_otherwise"):
             return self.step == "summary"
+        if action in ("next_step", "skip_step"):
+            return flow.next_step(self.step) is not None
         if action == "other_form":
             return self.step in FORM_STEPS and self._form_count > 1
         return True

@@ -28,11 +28,19 @@ ESSENTIAL = (
 
 
 class CallFooter(Footer):
+    _drawn_narrow: bool | None = None
+
     @property
     def narrow(self) -> bool:
         return self.app.size.width < NARROW_BELOW
 
+    def on_resize(self) -> None:
+        """The keys shown depend on the width: draw them again when it crosses the line."""
+        if self._drawn_narrow is not None and self._drawn_narrow != self.narrow:
+            self.call_later(self.recompose)
+
     def compose(self) -> ComposeResult:
+        self._drawn_narrow = self.narrow
         if not self.narrow:
             yield from super().compose()
             return

@@ -34,7 +34,8 @@ def score_table(summary: Summary) -> Table | Text:
     for line in lines:
         name = f"{line.name} ({fmt_label(line.subject)})" if line.subject else line.name
         score = f"{line.total}/{line.maximum}" + ("" if line.complete else " so far")
-        band = line.band + (" · positive" if line.positive else "")
+        positive = line.positive and "positive" not in line.band.lower()
+        band = line.band + (" · positive" if positive else "")
         table.add_row(name, score, band, "; ".join(line.flags))
     return table
 
