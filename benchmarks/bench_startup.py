@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 BUDGET = 2.0
 
@@ -74,6 +75,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
         os.environ["DIVERT_CONFIG"] = f"{folder}/config.toml"
+        Path(folder, "config.toml").write_text("", encoding="utf-8")
         subprocess.run(
             [sys.executable, "-m", "divert_tui", "--db", url, "staff", "add", "bench",
              "--role", "admin", "--password-stdin"],

@@ -16,11 +16,18 @@ from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
 from divert_tui.config import Settings
-from divert_tui.core.services.base import AccountInactive, Actor, Permission, ServiceError
+from divert_tui.core.services.base import (
+    ROLE_LABELS,
+    AccountInactive,
+    Actor,
+    Permission,
+    ServiceError,
+)
+from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
 from divert_tui.screens.format import UK
-from divert_tui.screens.help import HelpScreen, describe_key
+from divert_tui.screens.help import HelpScreen, describe_binding
 from divert_tui.screens.lock import LockScreen
 from divert_tui.screens.login import DemoLoginScreen, LoginScreen
 from divert_tui.themes import HIGH_CONTRAST
@@ -39,6 +46,39 @@ AREA_PERMISSIONS: dict[str, Permission] = {
     "reports": Permission.VIEW_REPORTS,
     "admin": Permission.MANAGE_STAFF,
 }
+AREA_NAMES = {
+    "my_work": "My work",
+    "caseload": "Caseload",
+    "courses": "Courses",
+    "reports": "Reports",
+    "admin": "Admin",
+}
+AREA_KEYS = {"my_work": "F2", "caseload": "F3", "courses": "F4", "reports": "F5", "admin": "F6"}
+AREA_OWNERS = {
+    "caseload": "team leads",
+    "reports": "team leads",
+    "admin": "admins",
+}
+
+
+def home_area(role: Role) -> str:
+    """Where a person lands after logging in: an admin manages staff, others work referrals."""
+    return "admin" if role is Role.ADMIN else "my_work"
+
+
+def area_refusal(actor: Actor, mode: str) -> str:
+    """Why this person cannot open an area, and which areas they can use, in words."""
+    mine = ", ".join(
+        f"{AREA_NAMES[area]} ({AREA_KEYS[area]})"
+        for area, permission in AREA_PERMISSIONS.items()
+        if actor.can(permission)
+    )
+    return (
+        f"{AREA_NAMES[mode]} is the area of {AREA_OWNERS.get(mode, 'other roles')}; "
+        f"as a {ROLE_LABELS[actor.role]} you can use {mine or 'no area'}."
+    )
+
+
 IDLE_CHECK_SECONDS = 5.0
 ACTIVE_CHECK_SECONDS = 30.0
 LOGGED_OUT = "logged_out"
@@ -100,12 +140,12 @@ class DivertApp(App[None]):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", priority=True),
-        Binding("f2", "area('my_work')", "My work", show=False),
-        Binding("f3", "area('caseload')", "Caseload", show=False),
-        Binding("f4", "area('courses')", "Courses", show=False),
-        Binding("f5", "area('reports')", "Reports", show=False),
-        Binding("f6", "area('admin')", "Admin", show=False),
-        Binding("f7", "practice", "Instruments", show=False),
+        Binding("f2", "area('my_work')", "Go to My work", show=False),
+        Binding("f3", "area('caseload')", "Go to Caseload", show=False),
+        Binding("f4", "area('courses')", "Go to Courses", show=False),
+        Binding("f5", "area('reports')", "Go to Reports", show=False),
+        Binding("f6", "area('admin')", "Go to Admin", show=False),
+        Binding("f7", "practice", "Practise the instruments", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -216,7 +256,7 @@ class DivertApp(App[None]):
         self.actor = actor
         self._last_input = monotonic()
         self._last_active_check = monotonic()
-        self.switch_mode("my_work")
+        self.switch_mode(home_area(actor.role))
 
     def log_out(self, message: str = "") -> None:
         """Back to the login screen with nothing of the last person's work left open."""
@@ -259,18 +299,20 @@ class DivertApp(App[None]):
         if action in ("area", "practice", "lock"):
             if self.actor is None or self._locked:
                 return False
-            if action == "area":
-                # Not from a dialog (the self-harm protocol, a confirmation): answer it first.
-                if isinstance(self.screen, ModalScreen):
-                    return False
-                return self.actor.can(AREA_PERMISSIONS[str(parameters[0])])
+            # Not from a dialog (the self-harm protocol, a confirmation): answer it first.
+            # An area the person may not use still answers, to say whose area it is.
+            if action == "area" and isinstance(self.screen, ModalScreen):
+                return False
         return True
 
     def action_area(self, mode: str) -> None:
-        """Go to an area; pressed again inside it, back to the area's own list."""
+        """Go to an area's own list, whatever was open on top of it there or here."""
+        actor = self.require_actor()
+        if not actor.can(AREA_PERMISSIONS[mode]):
+            self.notify(area_refusal(actor, mode), title="Not your area", severity="warning")
+            return
         if self.current_mode != mode:
             self.switch_mode(mode)
-            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
@@ -282,16 +324,28 @@ class DivertApp(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        rows = []
+        title = getattr(self.screen, "AREA", "") or "this screen"
+        ranked = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.description:
-                continue
+            if not binding.description or key.startswith("super+"):
+                continue  # super+c repeats ctrl+c, for a Mac keyboard
             shown = binding.key_display or self.get_key_display(binding)
-            rows.append((describe_key(shown or key), binding.description, binding.action))
-        rows.sort(key=lambda row: (row[2].startswith(("app.", "area", "help", "quit")), row[0]))
-        title = getattr(self.screen, "AREA", "") or type(self.screen).__name__
-        self.push_screen(HelpScreen(title, rows))
+            row = describe_binding(shown or key, binding, active.node is self, title)
+            ranked.append((self._help_rank(active.node, binding), row))
+        ranked.sort(key=lambda item: (item[0], item[1][0]))
+        notes = getattr(self.screen, "help_notes", None)
+        self.push_screen(HelpScreen(title, [row for _, row in ranked], notes() if notes else ()))
+
+    def _help_rank(self, node: object, binding: Binding) -> int:
+        """The screen's own keys first, then its lists', then Textual's own, then the app's."""
+        if node is self:
+            return 3
+        actions = {b.action for b in getattr(type(node), "BINDINGS", ()) if isinstance(b, Binding)}
+        own = binding.action in actions and type(node).__module__.startswith("divert_tui")
+        if node is self.screen:
+            return 0 if own else 2
+        return 1 if own else 2
 
     def open_referral(self, referral_id: int) -> None:
         from divert_tui.screens.referral import ReferralScreen
@@ -340,7 +394,23 @@ class DivertApp(App[None]):
         from divert_tui.core.database import StorageError
 
         if isinstance(error, StorageError):
-            self.notify(str(error), title="Database problem", severity="error", timeout=15)
+            self.notify(
+                f"{error}.",
+                title="Database problem: nothing was changed",
+                severity="error",
+                timeout=15,
+            )
+            return
+        from divert_tui.core.database import trouble_in_words
+
+        words = trouble_in_words(error)
+        if words is not None:
+            self.notify(
+                f"{words}.",
+                title="Database problem: nothing was changed",
+                severity="error",
+                timeout=15,
+            )
             return
         log.error("unexpected error\n%s", describe_exception(error))
         where = f" Details are in {self.log_path}." if self.log_path else ""

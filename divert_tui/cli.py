@@ -37,9 +37,15 @@ class LazyGroup(click.Group):
         "audit": "divert_tui.commands.admin:audit_group",
         "db": "divert_tui.commands.admin:db_group",
         "demo-data": "divert_tui.commands.demo:demo_data",
+        "evaluation-extract": "divert_tui.commands.reports:evaluation_extract_command",
         "import": "divert_tui.commands.intake:import_",
         "intel-export": "divert_tui.commands.intake:intel_export",
+        "outcome-export": "divert_tui.commands.courses:outcome_export",
+        "reminders": "divert_tui.commands.courses:reminders",
+        "roster": "divert_tui.commands.courses:roster",
+        "report": "divert_tui.commands.reports:report",
         "services": "divert_tui.commands.admin:services_group",
+        "sessions": "divert_tui.commands.courses:sessions_group",
         "staff": "divert_tui.commands.admin:staff_group",
     }
 
@@ -120,7 +126,9 @@ def _open_live(settings: Settings) -> Opened:
     from divert_tui.core.services.settings import is_demo_database
     from divert_tui.core.services.staff import count_staff
 
-    opened = open_database(settings.database_url, settings.schemes_dir)
+    opened = open_database(
+        settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
+    )
     if is_demo_database(opened.db):
         opened.db.dispose()
         raise FirstRun(
@@ -137,7 +145,13 @@ def _open_demo(db_url: str | None, settings: Settings) -> Opened:
     from divert_tui.demo.session import open_demo
     from divert_tui.screens.format import UK
 
-    return open_demo(db_url, today=datetime.now(UK).date(), schemes_dir=settings.schemes_dir)
+    now = datetime.now(UK)
+    return open_demo(
+        db_url,
+        today=now.date(),
+        schemes_dir=settings.schemes_dir,
+        now_minute=now.hour * 60 + now.minute,
+    )
 
 
 class FirstRun(ServiceError):

@@ -19,6 +19,34 @@ ENV_DATABASE_URL = "DIVERT_DATABASE_URL"
 ENV_CONFIG = "DIVERT_CONFIG"
 ENV_DATA_DIR = "DIVERT_DATA_DIR"
 KNOWN_KEYS = {"database_url", "idle_lock_minutes", "schemes_dir", "log_dir", "theme"}
+#: Textual's built-in themes and the app's own; a test keeps this in step with Textual, so
+#: that checking a config file needs no Textual import.
+KNOWN_THEMES = frozenset(
+    {
+        "ansi-dark",
+        "ansi-light",
+        "atom-one-dark",
+        "atom-one-light",
+        "catppuccin-frappe",
+        "catppuccin-latte",
+        "catppuccin-macchiato",
+        "catppuccin-mocha",
+        "divert-high-contrast",
+        "dracula",
+        "flexoki",
+        "gruvbox",
+        "monokai",
+        "nord",
+        "rose-pine",
+        "rose-pine-dawn",
+        "rose-pine-moon",
+        "solarized-dark",
+        "solarized-light",
+        "textual-dark",
+        "textual-light",
+        "tokyo-night",
+    }
+)
 
 
 class ConfigError(ValueError):
@@ -36,6 +64,11 @@ class Settings:
     theme: str = "textual-dark"
     sources: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def uses_default_database(self) -> bool:
+        """The SQLite file in the data folder, whose folder the app may create itself."""
+        return self.sources.get("database_url") == "default"
+
 
 def display_url(url: str) -> str:
     """A database URL fit to show on screen: any password replaced by ***."""
@@ -45,6 +78,9 @@ def display_url(url: str) -> str:
 _URL_SHAPE = re.compile(r"^(sqlite|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
 
 
+_SQLITE_WITHOUT_FILE = re.compile(r"^sqlite(\+[a-z0-9_]+)?:///?(:memory:)?$", re.IGNORECASE)
+
+
 def check_database_url(url: str) -> None:
     """Refuse a URL that is plainly not one for SQLite or PostgreSQL, before anything opens."""
     if not _URL_SHAPE.match(url):
@@ -52,6 +88,25 @@ def check_database_url(url: str) -> None:
             f"{display_url(url)!r} is not a database URL: use sqlite:///PATH or "
             "postgresql+psycopg://USER:PASSWORD@HOST:PORT/NAME"
         )
+    check_names_a_file(url)
+
+
+def check_names_a_file(url: str) -> None:
+    """Refuse ``sqlite:///`` and the like: an in-memory database would keep nothing."""
+    if _SQLITE_WITHOUT_FILE.match(url):
+        raise ConfigError(
+            f"{url!r} names no database file (an in-memory database keeps nothing): "
+            "use sqlite:///PATH/divert.db"
+        )
+
+
+def config_dir() -> Path:
+    """The folder of the config file; the audit key is kept beside it (owner-only)."""
+    return config_path().parent
+
+
+def audit_key_path() -> Path:
+    return config_dir() / "audit.key"
 
 
 def config_path() -> Path:
@@ -72,11 +127,28 @@ def default_database_url() -> str:
 
 def _read_config_file(path: Path) -> dict[str, object]:
     if not path.exists():
+        if os.environ.get(ENV_CONFIG):
+            raise ConfigError(
+                f"{path}: no such config file (named by {ENV_CONFIG}); create it, "
+                f"or unset {ENV_CONFIG} to use the defaults"
+            )
         return {}
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a config file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or 'error'})") from None
+    if b"\x00" in raw:
+        raise ConfigError(f"{path}: not a text file; the config file is TOML text (key = value)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (undecodable byte at position {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     unknown = set(data) - KNOWN_KEYS
@@ -118,7 +190,18 @@ def load_settings(database_url: str | None = None) -> Settings:
     theme = file_values.get("theme", "textual-dark")
     if not isinstance(theme, str):
         raise ConfigError(f"{path}: theme: expected a theme name in quotes")
+    if theme not in KNOWN_THEMES:
+        raise ConfigError(
+            f"{path}: theme: unknown theme {theme[:40]!r} (use one of "
+            f"{', '.join(sorted(KNOWN_THEMES))})"
+        )
 
+    try:
+        check_names_a_file(url)
+    except ConfigError as exc:
+        where = {"--db": "--db", ENV_DATABASE_URL: ENV_DATABASE_URL, "default": "default"}
+        source = where.get(sources["database_url"], f"{path}: database_url")
+        raise ConfigError(f"{source}: {exc}") from None
     return Settings(
         database_url=url,
         data_dir=data_dir(),

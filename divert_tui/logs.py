@@ -7,11 +7,25 @@ error), so only the exception's type and the code locations are written.
 from __future__ import annotations
 
 import logging
+import os
 import traceback
+from contextlib import suppress
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
+
 LOG_NAME = "divert.log"
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """A rotating log whose files are owner-only (0600) whatever the umask, rotated ones too."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_FILE_MODE)
+        with suppress(OSError):
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
 def describe_exception(error: BaseException) -> str:
@@ -33,9 +47,11 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO) -> Path | None:
         if getattr(handler, "_divert", False):
             root.removeHandler(handler)
     try:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(log_dir)
         path = log_dir / LOG_NAME
-        handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+        handler = PrivateRotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
     except OSError:
         return None
     handler._divert = True  # type: ignore[attr-defined]

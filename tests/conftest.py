@@ -25,6 +25,7 @@ PG_URL = os.environ.get("DIVERT_TEST_DATABASE_URL", "")
 def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Keep every test away from the user's real config, data and logs."""
     home = tmp_path_factory.mktemp("home")
+    (home / "config.toml").write_text("", encoding="utf-8")
     monkeypatch.setenv("DIVERT_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("DIVERT_DATA_DIR", str(home / "data"))
     monkeypatch.delenv("DIVERT_DATABASE_URL", raising=False)
@@ -108,3 +109,14 @@ def make_actor(
     return Actor(
         staff_id, f"test-{role.value}", role, frozenset(forces), f"Test {role.value}", demo
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark by folder so the slow parts can be run apart: ``-m ui``, ``-m "not ui"``,
+    ``-m faults``."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "ui" in parts:
+            item.add_marker(pytest.mark.ui)
+        if "faults" in parts:
+            item.add_marker(pytest.mark.faults)

@@ -205,7 +205,8 @@ def audit_verify(db_url: str | None) -> None:
     if report.intact:
         click.echo(f"audit trail intact: {report.events_checked} events checked")
         return
-    fail(f"audit trail broken at event {report.first_broken_id}: {report.problem}")
+    where = f" at event {report.first_broken_id}" if report.first_broken_id is not None else ""
+    fail(f"audit trail broken{where}: {report.problem}")
 
 
 @click.group("services")

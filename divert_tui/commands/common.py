@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -83,7 +85,9 @@ def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
         check_demo_url(url)
     settings = load_settings(url)
     setup_logging(settings.log_dir)
-    opened = open_database(settings.database_url, settings.schemes_dir)
+    opened = open_database(
+        settings.database_url, settings.schemes_dir, create_folder=settings.uses_default_database
+    )
     if demo:
         from divert_tui.core.services.settings import holds_live_data, is_demo_database
         from divert_tui.core.services.staff import count_staff
@@ -95,6 +99,19 @@ def open_for_cli(db_url: str | None) -> tuple[Settings, Opened]:
     return settings, opened
 
 
+def end_quietly_on_closed_pipe() -> NoReturn:
+    """The reader of our output went away (``divert ... | head -1``): stop without a word.
+
+    Standard output is pointed at the null device first, so that Python's own flush at
+    exit finds nowhere to complain about. Exit 1: not everything was delivered.
+    """
+    with suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    sys.exit(1)
+
+
 def cli_errors(function: F) -> F:
     """Expected refusals print their message; anything else is logged and summarised."""
 
@@ -104,11 +121,18 @@ def cli_errors(function: F) -> F:
             return function(*args, **kwargs)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            end_quietly_on_closed_pipe()
         except KeyboardInterrupt:
             fail("interrupted; nothing more was changed")
         except Exception as error:  # noqa: BLE001 - one readable line instead of a traceback
             if isinstance(error, expected_errors()):
                 fail(str(error))
+            from divert_tui.core.database import trouble_in_words
+
+            words = trouble_in_words(error)
+            if words is not None:
+                fail(f"{words}; nothing was changed")
             log.error("unexpected error\n%s", describe_exception(error))
             fail(
                 f"unexpected error ({type(error).__name__}); nothing was half-written. "

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy.exc import OperationalError
@@ -12,10 +14,18 @@ from divert_tui.core.database import StorageError, explain_operational_error
 from divert_tui.demo.cohort import (
     DEFAULT_REFERRALS,
     DEFAULT_SEED,
-    DEFAULT_TODAY,
     MAX_REFERRALS,
     fill_demo,
 )
+
+
+def demo_day(today: datetime | None) -> tuple[date, int | None]:
+    """The day a cohort is dated up to, and the minute of "now" on it: by default today and
+    the present minute, the same as ``divert --demo``, so a kept demo matches a fresh one."""
+    if today is not None:
+        return today.date(), None
+    now = datetime.now(ZoneInfo("Europe/London"))
+    return now.date(), now.hour * 60 + now.minute
 
 
 @click.command("demo-data")
@@ -36,13 +46,13 @@ from divert_tui.demo.cohort import (
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=DEFAULT_TODAY.isoformat(),
-    show_default=True,
-    help="The day the two years of referrals lead up to (YYYY-MM-DD).",
+    default=None,
+    help="The day the two years of referrals lead up to (YYYY-MM-DD); default today, "
+    "dated up to now like divert --demo.",
 )
 @db_option
 @cli_errors
-def demo_data(referrals: int, seed: int, today: object, db_url: str | None) -> None:
+def demo_data(referrals: int, seed: int, today: datetime | None, db_url: str | None) -> None:
     """Fill an empty database with a synthetic cohort for training and benchmarks.
 
     Refuses a database that holds real staff or referrals, and a demo that is already filled.
@@ -51,7 +61,8 @@ def demo_data(referrals: int, seed: int, today: object, db_url: str | None) -> N
     try:
         started = time.perf_counter()
         try:
-            summary = fill_demo(opened.db, referrals, seed, today.date())  # type: ignore[attr-defined]
+            day, now_minute = demo_day(today)
+            summary = fill_demo(opened.db, referrals, seed, day, now_minute=now_minute)
         except OperationalError as error:
             raise StorageError(explain_operational_error(opened.db, error)) from None
         seconds = time.perf_counter() - started

@@ -7,7 +7,6 @@ personal data beyond what the user's own file holds.
 
 from __future__ import annotations
 
-import csv
 import sys
 from contextlib import ExitStack
 from datetime import date
@@ -20,9 +19,10 @@ from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli
 from divert_tui.core.bootstrap import Opened
 from divert_tui.core.feed import ROW_NUMBERING
 from divert_tui.core.feed_fields import FieldProblem, parse_when
+from divert_tui.core.outfiles import marked_path, open_private, write_csv_file, write_csv_rows
 from divert_tui.core.services.base import Actor, ServiceError, ValidationError
 from divert_tui.core.services.intake import FeedRejected, ImportSummary, import_feed
-from divert_tui.core.services.intel import IntelExport, export_intel
+from divert_tui.core.services.intel import COLUMNS, IntelExport, export_intel
 
 
 def _open(db_url: str | None) -> Opened:
@@ -33,6 +33,13 @@ def _demo(ctx: click.Context) -> bool:
     return bool(ctx.find_root().params.get("demo"))
 
 
+def _demo_data(ctx: click.Context, opened: Opened) -> bool:
+    """Files are DEMO-marked when the flag was given or the database holds a demo cohort."""
+    from divert_tui.core.services.settings import is_demo_database
+
+    return _demo(ctx) or is_demo_database(opened.db)
+
+
 def _print_summary(summary: ImportSummary) -> None:
     for line in summary.notices:
         click.echo(line)
@@ -40,13 +47,22 @@ def _print_summary(summary: ImportSummary) -> None:
         click.echo(line)
 
 
-def _write_rejects(out: TextIO, summary: ImportSummary, columns: tuple[str, ...]) -> None:
-    """The rejected rows in the feed's own columns plus ``reason``: fix and import again."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*columns, "reason"])
-    for bad in summary.rejected:
-        reasons = "; ".join(f"row {bad.row}: {reason}" for reason in bad.reasons)
-        writer.writerow([*(bad.values.get(name, "") for name in columns), reasons])
+def _write_rejects(
+    out: TextIO, summary: ImportSummary, columns: tuple[str, ...], *, demo: bool
+) -> None:
+    """The rejected rows in the feed's own columns plus ``reason``: fix and import again.
+
+    Written through the one file writer, so a hostile value in a rejected row (a name
+    such as ``=HYPERLINK(...)``) reaches the spreadsheet as text, never as a formula.
+    """
+    rows = (
+        [
+            *(bad.values.get(name, "") for name in columns),
+            "; ".join(f"row {bad.row}: {reason}" for reason in bad.reasons),
+        ]
+        for bad in summary.rejected
+    )
+    write_csv_rows(out, [*columns, "reason"], rows, demo=demo)
 
 
 @click.command("import")
@@ -74,17 +90,20 @@ def import_(
     actor = Actor.system("import", demo=_demo(ctx))
     with ExitStack() as stack:
         stack.callback(opened.db.dispose)
+        demo = _demo_data(ctx, opened)
         out = None
         if rejects is not None:
+            rejects = marked_path(rejects, demo=demo)
+            target = rejects
             # Opened before importing so an unwritable path fails first; removed if unused
             # (callbacks run last-in first-out: this one after the file is closed).
             stack.callback(
-                lambda: rejects.exists() and rejects.stat().st_size == 0 and rejects.unlink()
+                lambda: target.exists() and target.stat().st_size == 0 and target.unlink()
             )
             try:
-                out = stack.enter_context(rejects.open("w", encoding="utf-8", newline=""))
+                out = stack.enter_context(open_private(target))
             except OSError as exc:
-                fail(f"cannot write the rejects file {rejects}: {exc.strerror}")
+                fail(f"cannot write the rejects file {target}: {exc.strerror}")
         try:
             summary = import_feed(opened.db, actor, file, opened.schemes, skip_invalid=skip_invalid)
         except FeedRejected as exc:
@@ -109,9 +128,18 @@ def import_(
                 for reason in bad.reasons:
                     click.echo(f"row {bad.row}: {reason}", err=True)
         if out is not None:
-            _write_rejects(out, summary, summary.columns)
+            _write_rejects(out, summary, summary.columns, demo=demo)
             click.echo(f"rejected rows written to {rejects}", err=True)
         _print_summary(summary)
+        if summary.rejected and summary.imported == 0:
+            why = (
+                "every row was rejected"
+                if summary.already_present == 0
+                else f"{len(summary.rejected)} row(s) were rejected and the rest were already present"
+            )
+            fail(
+                f"{file.name}: {why}, so nothing was imported; fix the rows listed above and import again"
+            )
 
 
 def _parse_since(value: str | None) -> date | None:
@@ -150,21 +178,22 @@ def intel_export(
             param_hint="--force",
         )
     actor = Actor.system("intel-export", demo=_demo(ctx))
+    demo = _demo_data(ctx, opened)
+    target = None if output is None else marked_path(output, demo=demo)
 
     def deliver(export: IntelExport) -> None:
-        if output is None:
-            export.write_csv(sys.stdout)
-            sys.stdout.flush()
-            return
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            export.write_csv(handle)
+        rows = ([row[name] for name in COLUMNS] for row in export.rows)
+        write_csv_file(target, COLUMNS, rows, demo=demo, stdout=sys.stdout)
 
     try:
         export = export_intel(opened.db, actor, force, since=since_day, deliver=deliver)
+    except BrokenPipeError:
+        raise  # the reader of standard output went away: nothing was marked as sent
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}; nothing was marked as sent")
+        fail(f"cannot write {target}: {exc.strerror}; nothing was marked as sent")
     except ServiceError as exc:
         fail(str(exc))
     finally:
         opened.db.dispose()
-    click.echo(f"{export.count} intelligence log(s) exported for {force}", err=True)
+    where = f" to {target}" if target is not None else ""
+    click.echo(f"{export.count} intelligence log(s) exported for {force}{where}", err=True)

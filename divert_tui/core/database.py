@@ -9,25 +9,41 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
+import random
 import re
+import stat
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlmodel import Session, create_engine
+
+from divert_tui.core.audit_key import AuditKey, AuditKeyError, load_or_create_key
+from divert_tui.core.db_errors import (  # noqa: F401 - the error words are used from here too
+    StorageError,
+    explain_operational_error,
+    storage_error,
+    trouble_in_words,
+    trouble_kind,
+)
+from divert_tui.core.outfiles import PRIVATE_FILE_MODE, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(RuntimeError):
-    """A database that cannot be used as asked; the message says what to do, with no personal data."""
 
 
 def parse_url(url: str) -> URL:
@@ -73,26 +89,50 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database).expanduser()
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """The engine for a URL, set up for safe writes; it does not connect yet."""
+def _check_folder(path: Path, *, create_folder: bool) -> None:
+    """The database's folder must exist: a typo in --db is refused, never turned into new
+    folders and a fresh empty database. Only the default data folder is made (owner-only)."""
+    folder = path.parent
+    if folder.is_dir() and not create_folder:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(
+            f"{folder} is a file, not a folder, so it cannot hold the database; "
+            "choose another path with --db"
+        )
+    if not create_folder:
+        raise StorageError(
+            f"the folder {folder} for the database does not exist; create it first "
+            "or choose another path with --db"
+        )
+    try:
+        ensure_private_dir(folder)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot make the folder {folder} for the database ({exc.strerror}); "
+            "choose another path with --db"
+        ) from None
+
+
+def make_engine(url: str, *, create_folder: bool = False, **kwargs: Any) -> Engine:
+    """The engine for a URL, set up for safe writes; it does not connect yet.
+
+    ``create_folder`` makes a missing folder for a SQLite file (the default data folder);
+    otherwise the folder must already exist.
+    """
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(parsed)
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageError(
-                    f"cannot make the folder {path.parent} for the database ({exc.strerror}); "
-                    "choose another path with --db"
-                ) from None
+            _check_folder(path, create_folder=create_folder)
         engine = _create(
             parsed,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,
             **kwargs,
         )
-        _configure_sqlite(engine, in_memory=path is None)
+        plain_file = path if path is not None and not _is_uri(parsed) else None
+        _configure_sqlite(engine, in_memory=path is None, private_file=plain_file)
         return engine
     return _create(
         parsed,
@@ -117,7 +157,41 @@ def _create(parsed: URL, **kwargs: Any) -> Engine:
         ) from None
 
 
-def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
+def _is_uri(parsed: URL) -> bool:
+    return parsed.query.get("uri") == "true" or (parsed.database or "").startswith("file:")
+
+
+#: The files SQLite keeps beside a database in WAL mode.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the database file owner-only before SQLite does: SQLite gives its -wal and
+    -shm files the database file's mode, so they come out 0600 too, whatever the umask."""
+    if path.exists():
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    except OSError:
+        return  # SQLite then says why it cannot open the file
+    os.close(fd)
+
+
+def tighten_sqlite_files(path: Path) -> None:
+    """Make an existing database and its companion files owner-only."""
+    for candidate in (path, *(path.with_name(path.name + end) for end in SQLITE_COMPANIONS)):
+        with suppress(OSError):
+            if candidate.is_file() and stat.S_IMODE(candidate.stat().st_mode) != PRIVATE_FILE_MODE:
+                os.chmod(candidate, PRIVATE_FILE_MODE)
+
+
+def _configure_sqlite(engine: Engine, *, in_memory: bool, private_file: Path | None) -> None:
+    if private_file is not None:
+
+        @event.listens_for(engine, "do_connect")
+        def _before_connect(*_args: Any) -> None:
+            _create_private_file(private_file)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the sqlite3 module so BEGIN is ours to issue.
@@ -129,20 +203,87 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
+        if private_file is not None:
+            tighten_sqlite_files(private_file)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        begin_with_retry(connection, mode)
+
+
+#: A locked ``BEGIN IMMEDIATE`` is tried again this many busy timeouts long in all, so that
+#: a few writers queueing behind a long import wait their turn instead of failing.
+LOCK_RETRY_TIMEOUTS = 6
+
+
+def _is_locked(exc: DBAPIError) -> bool:
+    return trouble_kind(exc) == "locked"
+
+
+def begin_with_retry(connection: Any, mode: str) -> None:
+    """Issue ``BEGIN mode``; when another writer holds the lock past the busy timeout, back
+    off and try again until ``LOCK_RETRY_TIMEOUTS`` busy timeouts have passed.
+
+    A failed BEGIN leaves no transaction open, so trying it again is safe.
+    """
+    deadline = time.monotonic() + LOCK_RETRY_TIMEOUTS * SQLITE_BUSY_TIMEOUT_MS / 1000
+    delay = 0.05
+    while True:
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+            return
+        except OperationalError as exc:
+            if not _is_locked(exc) or time.monotonic() + delay > deadline:
+                raise
+            log.info("database locked at BEGIN %s; trying again in %.2f s", mode, delay)
+        time.sleep(delay + random.uniform(0, delay))
+        delay = min(delay * 2, 1.0)
 
 
 class Database:
     """A database reached by URL: hands out one short session per unit of work."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        create_folder: bool = False,
+        audit_key_path: Path | None = None,
+        **engine_kwargs: Any,
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.engine = make_engine(url, create_folder=create_folder, **engine_kwargs)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._audit_key_path = audit_key_path
+        self._audit_key: AuditKey | None = None
+        self._audit_key_failed = False
+
+    @property
+    def audit_key_path(self) -> Path:
+        """Where the key that signs the audit chain's head is kept (the config folder)."""
+        if self._audit_key_path is None:
+            from divert_tui.config import audit_key_path
+
+            self._audit_key_path = audit_key_path()
+        return self._audit_key_path
+
+    def audit_key(self) -> AuditKey:
+        """The audit key, read (or made) on first use; raises AuditKeyError in words."""
+        if self._audit_key is None:
+            self._audit_key = load_or_create_key(self.audit_key_path)
+        return self._audit_key
+
+    def _audit_key_or_none(self) -> AuditKey | None:
+        if self._audit_key is None and self._audit_key_failed:
+            return None
+        try:
+            return self.audit_key()
+        except AuditKeyError:
+            # Saving must not stop for it; ``audit verify`` reports the unreadable key.
+            log.warning("audit key unusable: events are written without a signed head")
+            self._audit_key_failed = True
+            return None
 
     @property
     def is_sqlite(self) -> bool:
@@ -154,18 +295,38 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one transaction that commits on success and rolls back on any error."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            yield session
+        """A session in one transaction that commits on success and rolls back on any error.
+
+        The transaction helper of every service: a locked database is waited for (see
+        ``begin_with_retry``), and a database that cannot take the write (full disk,
+        read-only, locked too long, server gone) raises ``StorageError`` in words, with
+        nothing written.
+        """
+        try:
+            info = {"audit_key": self._audit_key_or_none()}
+            with (
+                Session(self._writer, expire_on_commit=False, info=info) as session,
+                session.begin(),
+            ):
+                yield session
+        except OperationalError as exc:
+            if not trouble_kind(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; it never commits."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        """A session for reading; it never commits. Driver troubles come out as StorageError."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except OperationalError as exc:
+            if not trouble_kind(exc):
+                raise  # not the storage's trouble (a missing table): the caller's to handle
+            raise storage_error(self, exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -227,7 +388,7 @@ def check_reachable(db: Database) -> None:
         with db.engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
 
 
 def check_writable(db: Database) -> None:
@@ -243,31 +404,7 @@ def check_writable(db: Database) -> None:
             finally:
                 transaction.rollback()
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
-
-
-def explain_operational_error(db: Database, exc: DBAPIError) -> str:
-    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
-    where = db.display_url
-    if "locked" in text or "busy" in text:
-        return f"the database {where} is locked by another program; close it and try again"
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return f"the database {where} is read-only; check the file's permissions"
-    if "disk" in text and ("full" in text or "space" in text):
-        return f"the disk holding {where} is full; free some space and try again"
-    if "unable to open" in text:
-        return f"cannot open the database {where}; check that the folder exists and is writable"
-    if "not a database" in text or "malformed" in text:
-        return f"{where} is not a usable SQLite database (damaged or another kind of file)"
-    if "password authentication" in text or "authentication failed" in text:
-        return f"PostgreSQL refused the user name or password for {where}"
-    if "does not exist" in text:
-        return f"PostgreSQL has no such database or user: {where}"
-    if "connection refused" in text or "could not connect" in text or "timeout" in text:
-        return f"cannot reach PostgreSQL at {where}: is the server running and the address right?"
-    return (
-        f"the database {where} cannot be used: {type(exc.orig).__name__ if exc.orig else 'error'}"
-    )
+        raise storage_error(db, exc) from None
 
 
 def upgrade(db: Database) -> list[str]:
@@ -292,7 +429,7 @@ def upgrade(db: Database) -> list[str]:
             command.upgrade(config, "head")
         return sorted(heads - current)
     except DBAPIError as exc:
-        raise StorageError(explain_operational_error(db, exc)) from None
+        raise storage_error(db, exc) from None
     except SQLAlchemyError as exc:
         log.error("migration failed: %s", type(exc).__name__)
         raise StorageError(

@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from divert_tui.core import feed_fields as ff
+from divert_tui.core.outfiles import FORMULA_STARTS
 from divert_tui.core.schemes import Scheme
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
@@ -122,6 +123,14 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
+def _disarmed_cell(text: str) -> str:
+    """A cell as the app's own files write it (``'=...``) reads back as the value itself,
+    so a corrected rejects file imports as typed; every file out disarms it again."""
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_STARTS:
+        return text[1:]
+    return text
+
+
 @lru_cache(maxsize=8)
 def _checks(forces: frozenset[str]) -> dict[str, Callable[[str], object]]:
     """The checker of each field (built once per set of forces, not once per row)."""
@@ -158,7 +167,7 @@ def validate_values(
     field for the screen). Age against the scheme's minimum is not a problem here: an
     under-age referral is valid data that eligibility reports as outside the scheme.
     """
-    raw = {name: _as_text(values.get(name)) for name in FEED_FIELDS}
+    raw = {name: _disarmed_cell(_as_text(values.get(name))) for name in FEED_FIELDS}
     problems: list[RowProblem] = []
     clean: dict[str, object] = {}
 
@@ -283,13 +292,59 @@ def _csv_rows(text: str) -> tuple[tuple[str, ...], list[dict[str, str]], list[Ro
     return columns, rows, problems
 
 
-def _json_rows(text: str) -> tuple[tuple[str, ...], list[dict[str, str]], list[RowProblem]]:
+class _RepeatedKeys(dict):  # type: ignore[type-arg]
+    """A JSON object that named a field more than once (or in two spellings of case)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object_without_repeats(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """Keep every JSON object's keys; note any key given twice, also differing only in case
+    (``json`` would silently keep the last, so one of two values would vanish unseen)."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key, _ in pairs:
+        folded = key.strip().casefold()
+        if folded in seen and folded not in repeated:
+            repeated.append(folded)
+        seen.add(folded)
+    if not repeated:
+        return dict(pairs)
+    marked = _RepeatedKeys(pairs)
+    marked.repeated = tuple(repeated)
+    return marked
+
+
+def _load_json(text: str) -> object:
+    """Parse JSON with a message in words for every way a file can defeat the parser."""
     try:
-        data = json.loads(text)
+        # Integers stay text: a feed has no arithmetic, and a 5,000-digit number would
+        # otherwise exceed Python's digit limit; the field check then says what is wrong.
+        return json.loads(text, parse_int=str, object_pairs_hook=_object_without_repeats)
     except json.JSONDecodeError as exc:
         raise FeedError(
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise FeedError(
+            "the JSON nests arrays or objects too deeply to be a feed; the feed is one "
+            "array of flat referral objects [ {...}, {...} ]"
+        ) from None
+    except ValueError as exc:  # a number the parser cannot hold
+        raise FeedError(f"not valid JSON ({str(exc)[:80]})") from None
+
+
+def _nested_problem(value: object) -> str | None:
+    """A field value that is not text, a number or a flat list of them: name the trouble."""
+    if isinstance(value, dict):
+        return "is an object; give the value as text"
+    if isinstance(value, list) and any(isinstance(item, list | dict) for item in value):
+        return "is a nested list; give the value as text, or a flat list of texts"
+    return None
+
+
+def _json_rows(text: str) -> tuple[tuple[str, ...], list[dict[str, str]], list[RowProblem]]:
+    data = _load_json(text)
     if isinstance(data, dict):
         raise FeedError(
             "the JSON file holds one object; the feed must be an array [ {...}, {...} ]"
@@ -304,6 +359,25 @@ def _json_rows(text: str) -> tuple[tuple[str, ...], list[dict[str, str]], list[R
         if not isinstance(item, dict):
             problems.append(RowProblem(number, "row", "not an object with field names"))
             continue
+        if isinstance(item, _RepeatedKeys):
+            names = ", ".join(repr(name[:40]) for name in item.repeated)
+            problems.append(
+                RowProblem(
+                    number,
+                    "row",
+                    f"names the field {names} more than once (keys differing only in "
+                    "upper and lower case are the same field); keep one",
+                )
+            )
+            continue
+        nested = [
+            (str(key).strip().lower(), why)
+            for key, value in item.items()
+            if (why := _nested_problem(value)) is not None
+        ]
+        if nested:
+            problems.extend(RowProblem(number, key[:40], why) for key, why in nested)
+            continue
         for key in item:
             name = str(key).strip().lower()
             if name not in seen:
@@ -311,8 +385,9 @@ def _json_rows(text: str) -> tuple[tuple[str, ...], list[dict[str, str]], list[R
     unknown = [c for c in seen if c not in FEED_FIELDS and c not in IGNORED_FIELDS]
     if unknown:
         _check_columns(seen, "JSON objects")
+    # As read, for a rejects file; a nested value is left out (the row is refused anyway).
     rows = [
-        {str(k).strip().lower(): _as_text(v) for k, v in item.items()}
+        {str(k).strip().lower(): "" if _nested_problem(v) else _as_text(v) for k, v in item.items()}
         if isinstance(item, dict)
         else {}
         for item in data

@@ -8,6 +8,7 @@ could be personal data (names, phone numbers), so problems can be printed or log
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import phonenumbers
@@ -118,10 +119,27 @@ def age_on(date_of_birth: date, day: date) -> int:
 
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+#: Characters that reorder the text around them: a name shown after one can read as another.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+INVISIBLE_HINT = (
+    "contains invisible characters (such as a right-to-left override, a zero-width space "
+    "or a byte-order mark); retype it"
+)
+
+
+def _has_invisible(value: str) -> bool:
+    """Format characters (Unicode category Cf): zero-width, joiners, BOM, direction marks."""
+    return any(unicodedata.category(ch) == "Cf" for ch in value)
 
 
 def clean_text(text: str, field: str, *, required: bool) -> str:
-    """Trimmed single-spaced text (notes keep their line breaks), within the field's length."""
+    """Trimmed single-spaced NFC text (notes keep their line breaks), within the field's length.
+
+    Invisible characters are refused rather than silently dropped, so that what is stored is
+    what the officer's system holds and what the person reads on screen; notes may keep the
+    joiners of emoji, never a direction override.
+    """
+    text = unicodedata.normalize("NFC", text)
     if field == "notes":
         value = "\n".join(" ".join(line.split()) for line in text.strip().splitlines()).strip()
     else:
@@ -132,6 +150,8 @@ def clean_text(text: str, field: str, *, required: bool) -> str:
         return ""
     if _CONTROL.search(value):
         raise FieldProblem("contains control characters")
+    if _BIDI_CONTROLS.search(value) or (field != "notes" and _has_invisible(value)):
+        raise FieldProblem(INVISIBLE_HINT)
     limit = MAX_LENGTHS.get(field)
     if limit is not None and len(value) > limit:
         raise FieldProblem(f"too long ({len(value)} characters, at most {limit})")
@@ -172,10 +192,16 @@ def clean_sex(text: str) -> str:
     return _SEXES[value].value
 
 
+_NOT_STATED_WORDS = {"NOTSTATED", "NOT_STATED", "PREFERNOTTOSAY", "DECLINED"}
+
+
 def clean_self_defined(text: str) -> str | None:
+    """An 18+1 code; "not stated" (the person chose not to say) is its own code, NS."""
     value = text.strip().upper().replace(" ", "")
     if not value:
         return None
+    if value in _NOT_STATED_WORDS:
+        return "NS"
     if value not in SELF_DEFINED_ETHNICITY:
         raise FieldProblem(
             f"not a self-defined (18+1) code such as W1, B2 or NS; {len(SELF_DEFINED_ETHNICITY)} "
@@ -191,7 +217,9 @@ def clean_officer_observed(text: str) -> str | None:
     if value.isdigit():
         value = f"IC{value}"
     if value not in OFFICER_OBSERVED_ETHNICITY:
-        raise FieldProblem(f"not an IC code ({', '.join(OFFICER_OBSERVED_ETHNICITY)})")
+        raise FieldProblem(
+            "not an IC code: use IC1-IC6, or IC9 when unknown (there is no IC7 or IC8)"
+        )
     return value
 
 

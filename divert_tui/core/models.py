@@ -80,7 +80,10 @@ class Staff(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    __table_args__ = (Index("ix_person_match", "last_name_key", "first_name_key", "date_of_birth"),)
+    __table_args__ = (
+        Index("ix_person_match", "last_name_key", "first_name_key", "date_of_birth"),
+        Index("ix_person_postcode", "postcode"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
@@ -103,6 +106,9 @@ class Referral(SQLModel, table=True):
         UniqueConstraint("force_code", "police_reference", name="uq_referral_force_reference"),
         Index("ix_referral_queue", "force_code", "status", "referred_at"),
         Index("ix_referral_worker", "assigned_worker_id", "status", "referred_at"),
+        Index("ix_referral_status_referred", "status", "referred_at"),
+        Index("ix_referral_first_contact_due", "first_contact_due"),
+        Index("ix_referral_force_referred", "force_code", "referred_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     force_code: str = Field(foreign_key="force.code", max_length=32)
@@ -132,6 +138,8 @@ class Referral(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Added by migration 0007: when the outcome went to the police in an outcome export.
+    outcome_sent_at: datetime | None = Field(default=None, index=True)
 
 
 class StatusChange(SQLModel, table=True):
@@ -181,6 +189,10 @@ class Assessment(SQLModel, table=True):
     privacy_notice_read: bool | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Added by migration 0003: why each skipped step was skipped (step -> reason code), and
+    # the call-back agreed when the call ended early, so the worker's list brings it back.
+    skip_reasons: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    call_back_at: datetime | None = Field(default=None, index=True)
 
 
 class InstrumentResponse(SQLModel, table=True):
@@ -248,8 +260,23 @@ class Need(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class NeedService(SQLModel, table=True):
+    """One thing done about a need (advice, a signposting, a referral to a service): a need
+    may be met by several (a Dash of 15 needs both Marac and an Idva). Migration 0003."""
+
+    __tablename__ = "need_service"
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(foreign_key="need.id", index=True)
+    action: str = choice(vocab.NeedAction, "action")
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    status: str = choice(vocab.OnwardReferralStatus, "status", default="none")
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
 class SafeguardingConcern(SQLModel, table=True):
     __tablename__ = "safeguarding_concern"
+    __table_args__ = (Index("ix_safeguarding_concern_open", "referral_id", "closed_at"),)
     id: int | None = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
     type: str = choice(vocab.SafeguardingType, "type")
@@ -304,6 +331,16 @@ class CourseSession(SQLModel, table=True):
     capacity: int = Field(default=12, gt=0)
     meeting_link: str | None = Field(default=None, max_length=255)
     version: int = 1
+    # Added by migration 0007: the force the session serves, how it is held (video or phone),
+    # the rule it was made from, and its cancellation.
+    force_code: str | None = Field(
+        default=None, foreign_key="force.code", max_length=32, index=True
+    )
+    mode: str | None = Field(default=None, max_length=16)
+    recurrence: str | None = Field(default=None, max_length=255)
+    created_by: int | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
 
 
 class Booking(SQLModel, table=True):
@@ -314,10 +351,33 @@ class Booking(SQLModel, table=True):
     status: str = choice(vocab.BookingStatus, "status", default=vocab.BookingStatus.BOOKED.value)
     booked_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Added by migration 0007: who booked, why it was cancelled, who marked attendance when.
+    booked_by: int | None = None
+    cancel_reason: str | None = None
+    attendance_at: datetime | None = None
+    marked_by: int | None = None
+
+
+class WaitingEntry(SQLModel, table=True):
+    """A referral waiting for a place in its group and force; offered the first freed place."""
+
+    __tablename__ = "waiting_entry"
+    __table_args__ = (Index("ix_waiting_entry_queue", "force_code", "group_id", "added_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True)
+    group_id: int = Field(foreign_key="course_group.id")
+    force_code: str = Field(foreign_key="force.code", max_length=32)
+    added_at: datetime = Field(default_factory=utcnow)
+    added_by: int | None = None
+    offered_session_id: int | None = Field(default=None, foreign_key="course_session.id")
+    offered_at: datetime | None = None
+    closed_at: datetime | None = None
+    closed_reason: str | None = Field(default=None, max_length=100)
 
 
 class IntelligenceLog(SQLModel, table=True):
     __tablename__ = "intelligence_log"
+    __table_args__ = (Index("ix_intelligence_log_person_bar", "person_id", "bar_until"),)
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     referral_id: int = Field(foreign_key="referral.id", index=True)
@@ -376,6 +436,22 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     locked_until: datetime | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditAnchor(SQLModel, table=True):
+    """The signed head of the audit chain, one row per audit key (one per computer).
+
+    ``mac`` is an HMAC, with the key kept owner-only in the config folder, over the id and
+    hash of the last event that computer wrote: cutting the tail, emptying the trail or
+    rewriting it with recomputed hashes no longer matches, and cannot be re-signed without
+    the key.
+    """
+
+    __tablename__ = "audit_anchor"
+    key_id: str = Field(primary_key=True, max_length=16)
+    last_id: int
+    last_hash: str = Field(max_length=64)
+    mac: str = Field(max_length=64)
 
 
 class Setting(SQLModel, table=True):

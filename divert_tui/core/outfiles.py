@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,3 +193,54 @@ def _sheet_name(name: str, used: set[str]) -> str:
         number += 1
     used.add(candidate.lower())
     return candidate
+
+
+def json_text(data: Mapping[str, object], *, demo: bool) -> str:
+    """JSON for people and programs; from a demo database its first line says DEMO."""
+    if not demo:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    marked = {"DEMO": DEMO_FIRST_LINE.removeprefix("DEMO: "), **{k: v for k, v in data.items() if k != "DEMO"}}
+    text = json.dumps(marked, indent=2, ensure_ascii=False)
+    # '{"DEMO": ...,' on the first line: still JSON, and marked where a person looks first.
+    return "{" + text[1:].lstrip() + "\n"
+
+
+def write_json_file(path: Path, data: Mapping[str, object], *, demo: bool) -> Path:
+    """One JSON object: owner-only, DEMO-marked in name and first line."""
+    target = marked_path(path, demo=demo)
+    with open_private(target) as handle:
+        handle.write(json_text(data, demo=demo))
+    return target
+
+
+def table_file_name(table: Table, *, demo: bool) -> str:
+    """``Summary`` -> ``summary.csv`` (``DEMO-summary.csv`` for a demo)."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in table.name.lower()).strip("-")
+    slug = "-".join(part for part in slug.split("-") if part) or "table"
+    return (DEMO_PREFIX if demo else "") + slug + ".csv"
+
+
+def write_csv_tables(path: Path, tables: Sequence[Table], *, demo: bool) -> Path:
+    """One CSV file per table: in a zip when ``path`` ends in .zip, else in a folder.
+
+    The folder (or zip) and each file in it are DEMO-marked for demo data; the folder is
+    owner-only (0700) and every file 0600.
+    """
+    target = marked_path(path, demo=demo)
+    if target.suffix.lower() == ".zip":
+        with open_private(target, binary=True) as raw, zipfile.ZipFile(raw, "w") as archive:  # type: ignore[arg-type]
+            for table in tables:
+                info = zipfile.ZipInfo(table_file_name(table, demo=demo))
+                info.external_attr = (0o100000 | PRIVATE_FILE_MODE) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, csv_text(table, demo=demo))
+        return target
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"the folder {target.parent} does not exist")
+    if target.exists() and not target.is_dir():
+        raise FileExistsError(f"{target} is a file; give a folder (or a name ending in .zip)")
+    ensure_private_dir(target)
+    for table in tables:
+        with open_private(target / table_file_name(table, demo=demo)) as handle:
+            write_csv_rows(handle, table.header, table.rows, demo=demo)
+    return target

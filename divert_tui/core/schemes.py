@@ -34,6 +34,10 @@ class Scheme:
     hours_saved_per_referral: float
     groups: tuple[str, ...]
     source: str = ""
+    #: Course bookings missed (did not attend) before non-compliance is proposed.
+    missed_sessions: int = 2
+    # Commissioned places a year ([commissioning] places_per_year); None when not set.
+    commissioned_places: int | None = None
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type, where: str, source: str) -> Any:
@@ -76,6 +80,12 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
     label = _need(police, "outcome_label", str, "police.", source)
     hours = _need(police, "hours_saved_per_referral", float, "police.", source)
     groups = _need(courses, "groups", list, "courses.", source)
+    missed = (
+        _need(courses, "missed_sessions", int, "courses.", source)
+        if "missed_sessions" in courses
+        else 2
+    )
+    _positive(missed, "courses.missed_sessions", source)
     _positive(minimum_age, "eligibility.minimum_age", source)
     _positive(bar_months, "eligibility.bar_months", source, allow_zero=True)
     _positive(attempts, "contact.attempts", source)
@@ -87,6 +97,7 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
             raise SchemeError(
                 f"{source}: courses.groups: unknown group {group!r} (use {', '.join(GROUP_CODES)})"
             )
+    commissioned = _commissioned_places(data, source)
     if not code.isidentifier():
         raise SchemeError(f"{source}: code: {code!r} must be lower case letters and underscores")
     return Scheme(
@@ -102,7 +113,23 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         hours_saved_per_referral=hours,
         groups=tuple(groups),
         source=source,
+        missed_sessions=missed,
+        commissioned_places=commissioned,
     )
+
+
+def _commissioned_places(data: Mapping[str, Any], source: str) -> int | None:
+    """The optional ``[commissioning] places_per_year``: the places the commissioner funds."""
+    table = data.get("commissioning")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SchemeError(f"{source}: [commissioning]: expected a table")
+    if "places_per_year" not in table:
+        return None
+    places = _need(table, "places_per_year", int, "commissioning.", source)
+    _positive(places, "commissioning.places_per_year", source)
+    return int(places)
 
 
 def _read(path_name: str, text: str) -> Scheme:

@@ -117,6 +117,29 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True)
+class CourseGroupInfo:
+    code: str
+    name: str
+    path: AllocationPath
+
+
+#: The course groups of the service: the four group courses and the one-to-one "group".
+COURSE_GROUPS: dict[str, CourseGroupInfo] = {
+    g.code: g
+    for g in (
+        CourseGroupInfo("cannabis", "Cannabis awareness course", AllocationPath.GROUP_CANNABIS),
+        CourseGroupInfo("cocaine", "Cocaine awareness course", AllocationPath.GROUP_COCAINE),
+        CourseGroupInfo(
+            "nitrous_oxide", "Nitrous oxide awareness course", AllocationPath.GROUP_NITROUS_OXIDE
+        ),
+        CourseGroupInfo("general", "General drug awareness course", AllocationPath.GROUP_GENERAL),
+        CourseGroupInfo("one_to_one", "One-to-one session", AllocationPath.ONE_TO_ONE),
+    )
+}
+GROUP_OF_PATH: dict[str, str] = {g.path.value: g.code for g in COURSE_GROUPS.values()}
+
+
 class ReferralSource(StrEnum):
     OFFICER_APP = "officer_app"
     PHONE = "phone"
@@ -147,7 +170,7 @@ SELF_DEFINED_ETHNICITY: dict[str, str] = {
     "NS": "Not stated",
 }
 
-# Officer-observed ethnicity: the IC codes.
+# Officer-observed ethnicity: the Home Office IC codes. There is no IC7 or IC8; IC9 is unknown.
 OFFICER_OBSERVED_ETHNICITY: dict[str, str] = {
     "IC1": "White - North European",
     "IC2": "White - South European",
@@ -155,9 +178,10 @@ OFFICER_OBSERVED_ETHNICITY: dict[str, str] = {
     "IC4": "Asian",
     "IC5": "Chinese, Japanese or other South East Asian",
     "IC6": "Arab or North African",
-    "IC7": "Unknown",
-    "IC9": "Not recorded",
+    "IC9": "Unknown",
 }
+# Codes that were stored before the vocabulary was put right, and what they mean now.
+RETIRED_IC_CODES: dict[str, str] = {"IC7": "IC9", "IC8": "IC9"}
 
 
 @dataclass(frozen=True)
@@ -209,6 +233,30 @@ SUBSTANCES: dict[str, Substance] = {
             "Benzodiazepines",
             "C",
             ("benzos", "diazepam", "valium", "xanax", "alprazolam", "etizolam"),
+        ),
+        Substance(
+            "ghb",
+            "GHB/GBL",
+            "B",
+            ("gbl", "g", "gina", "liquid ecstasy", "ghb/gbl", "gamma hydroxybutyrate"),
+        ),
+        Substance(
+            "mephedrone", "Mephedrone", "B", ("meow meow", "m cat", "mcat", "4 mmc", "drone")
+        ),
+        Substance("tramadol", "Tramadol", "C", ("trams",)),
+        Substance("pregabalin", "Pregabalin", "C", ("lyrica", "pregab", "buds")),
+        Substance("lsd", "LSD", "A", ("acid", "tabs", "blotter")),
+        Substance(
+            "magic_mushrooms",
+            "Magic mushrooms (psilocybin)",
+            "A",
+            ("mushrooms", "shrooms", "psilocybin", "liberty caps"),
+        ),
+        Substance(
+            "ssri",
+            "SSRI antidepressants",
+            "",
+            ("antidepressants", "sertraline", "fluoxetine", "citalopram", "prozac"),
         ),
         Substance("other", "Other", "", ()),
     )

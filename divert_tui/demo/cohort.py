@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import Connection, func, select, text
@@ -26,7 +27,7 @@ from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, ServiceError
 from divert_tui.core.services.settings import DATASET_KEY, DEMO
 from divert_tui.demo import data
-from divert_tui.demo.clock import NOW_MINUTE, FastRandom, to_utc
+from divert_tui.demo.clock import NOW_MINUTE, FastRandom, next_monday, to_utc
 from divert_tui.demo.data import (
     ALLOCATED,
     ASSESSED,
@@ -53,8 +54,39 @@ RECENT_SHARE = 0.08
 HOLD_DAYS = 21
 HOLDS = (CONTACTING, ASSESSED, ALLOCATED, BOOKED)
 FUTURE_SESSION_DAYS = 28
+WAITING_SHARE = 0.6  # allocated people waiting for a place on a session of their group
+
+
+def wait_for_a_place(
+    writer: Writer, ids: Ids, referral: dict[str, Any], group_id: int, rng: Any, today: date
+) -> None:
+    """An allocated person on their group's waiting list (no session suited them yet)."""
+    added = referral["updated_at"] + timedelta(minutes=rng.randint(2, 30))
+    writer(
+        "waiting_entry",
+        {
+            "id": ids("waiting_entry"),
+            "referral_id": referral["id"],
+            "group_id": group_id,
+            "force_code": referral["force_code"],
+            "added_at": added,
+            "added_by": referral["assigned_worker_id"],
+            "offered_session_id": None,
+            "offered_at": None,
+            "closed_at": None,
+            "closed_reason": None,
+        },
+    )
+
 
 _ID_TABLES = tuple(name for name in TABLES if name != "staff_force")
+
+
+def demo_now_minute(now_minute: int | None) -> int:
+    """The demo's "now" on its today: late afternoon, or earlier when the real clock is."""
+    if now_minute is None:
+        return NOW_MINUTE
+    return max(1, min(NOW_MINUTE, now_minute))
 
 
 class DemoRefused(ServiceError):
@@ -86,8 +118,13 @@ def fill_demo(
     today: date | None = None,
     *,
     schemes: Mapping[str, Scheme] | None = None,
+    now_minute: int | None = None,
 ) -> DemoSummary:
     """Add the synthetic cohort to an empty or demo database and mark it as demo.
+
+    ``now_minute`` (minutes after UK midnight on ``today``) is the real time when the demo
+    is dated up to the present: nothing of the cohort, the scripted people included, is
+    later than it. Without it "now" is late afternoon on ``today``.
 
     Refuses (DemoRefused) a database that holds real staff or referrals, and a demo
     database that is already filled: a second cohort would repeat police references.
@@ -105,7 +142,9 @@ def fill_demo(
         connection = session.connection()
         writer = Writer(connection, TABLES)
         with writer.bulk():
-            summary = _generate(connection, writer, referrals, seed, today, schemes, forces)
+            summary = _generate(
+                connection, writer, referrals, seed, today, schemes, forces, now_minute
+            )
         session.merge(models.Setting(key=DATASET_KEY, value=DEMO))
         audit.record(
             session,
@@ -182,7 +221,9 @@ def _generate(
     today: date,
     schemes: Mapping[str, Scheme],
     forces: list[str],
+    now_minute: int | None = None,
 ) -> DemoSummary:
+    now = demo_now_minute(now_minute)
     rng = FastRandom(seed)
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -213,7 +254,7 @@ def _generate(
     sessions = SessionBook(
         rng, lambda: ids("course_session"), writer, group_ids, staffing.facilitators
     )
-    world = World(rng, (today, NOW_MINUTE), schemes, staffing, ids, writer, sessions)
+    world = World(rng, (today, now), schemes, staffing, ids, writer, sessions)
     places = Places(rng, fake)
     reserved = {(s.first_name, s.last_name) for s in SCENARIOS}
     maker = PersonMaker(rng, reserved)
@@ -234,8 +275,8 @@ def _generate(
             back = int(RECENT_DAYS * rng.random())
         else:
             back = int(HISTORY_DAYS * rng.random() ** 0.92)  # a little busier towards today
-        late = 22 * 60 if back else NOW_MINUTE - 1
-        moments.append((today - timedelta(days=back), rng.randint(8 * 60, late)))
+        late = 22 * 60 if back else now - 1
+        moments.append((today - timedelta(days=back), rng.randint(min(8 * 60, late), late)))
     moments.sort()
     force_q = quota(rng, {f: data.FORCE_WEIGHTS[f] for f in forces}, count)
     main_q = quota(rng, data.MAIN_SUBSTANCE_WEIGHTS, count)
@@ -298,6 +339,8 @@ def _generate(
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
         life = Life(world, row, (day, minute), plan, unassigned)
         life.run()
+        if row["status"] == ALLOCATED and life.group and rng.random() < WAITING_SHARE:
+            wait_for_a_place(writer, ids, row, group_ids[life.group], rng, today)
         statuses[row["status"]] += 1
         if life.bar is not None:
             known.bar = life.bar
@@ -316,10 +359,19 @@ def _generate(
             lambda: reference(force, today.year),
             lambda: places.officer(force),
             schemes[force],
+            now=now,
         ):
             statuses[row["status"]] += 1
 
-    sessions.fill_gaps(first_day, today + timedelta(days=FUTURE_SESSION_DAYS))
+    sessions.fill_gaps(forces, first_day, today + timedelta(days=FUTURE_SESSION_DAYS))
+    for force in forces:
+        # A facilitator off sick next week: the session shows as cancelled.
+        sessions.cancelled(
+            force,
+            "cannabis",
+            (next_monday(today) + timedelta(days=8), 14 * 60),
+            "facilitator ill; everyone booked moved to the next session",
+        )
     writer.flush()
     order = [s.value for s in vocab.ReferralStatus]
     return DemoSummary(

@@ -113,7 +113,7 @@ IC_FOR_ETHNICITY: dict[str, tuple[str, ...]] = {
     "M1": ("IC3", "IC3", "IC1"),
     "M2": ("IC3", "IC3", "IC1"),
     "M3": ("IC1", "IC4"),
-    "M9": ("IC1", "IC3", "IC4", "IC7"),
+    "M9": ("IC1", "IC3", "IC4", "IC9"),
     "A1": ("IC4",),
     "A2": ("IC4",),
     "A3": ("IC4",),
@@ -123,8 +123,8 @@ IC_FOR_ETHNICITY: dict[str, tuple[str, ...]] = {
     "B2": ("IC3",),
     "B9": ("IC3",),
     "O2": ("IC6",),
-    "O9": ("IC6", "IC4", "IC7"),
-    "NS": ("IC1", "IC1", "IC3", "IC4", "IC7"),
+    "O9": ("IC6", "IC4", "IC9"),
+    "NS": ("IC1", "IC1", "IC3", "IC4", "IC9"),
 }
 IC_NOT_RECORDED_SHARE = 0.04
 

@@ -144,6 +144,7 @@ class Life:
     closed: Moment | None = None
     bar: Bar | None = None
     worker: int | None = None
+    group: str | None = None  # the group course allocated (None: a one-to-one or not yet)
     _attempts: int = field(default=0)
 
     # --- bookkeeping ------------------------------------------------------------------

@@ -123,6 +123,12 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+def scripted_minute(minute: int, index: int, now: int) -> int:
+    """The scripted minute, or earlier when the clock is not there yet (in their order)."""
+    latest = now - 10 * (len(SCENARIOS) - index)
+    return max(index, min(minute, latest))
+
+
 def scenario_referrals(
     sink: Sink,
     ids: Ids,
@@ -132,10 +138,15 @@ def scenario_referrals(
     reference: Callable[[], str],
     officer: Callable[[], str],
     scheme: Scheme,
+    *,
+    now: int = 24 * 60,
 ) -> Iterator[dict[str, Any]]:
-    """Write each scripted person and their new referral; yields the referral rows."""
-    for scenario in SCENARIOS:
-        moment = (today, scenario.minute)
+    """Write each scripted person and their new referral; yields the referral rows.
+
+    They are referred "today", and always before ``now`` (minutes after midnight), so the
+    timeline never shows a call before the referral it answers."""
+    for index, scenario in enumerate(SCENARIOS):
+        moment = (today, scripted_minute(scenario.minute, index, now))
         person_id = ids("person")
         sink(
             "person",

@@ -10,9 +10,11 @@ live file is never touched (not even switched to WAL).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -31,9 +33,51 @@ PREFIX = "divert-demo-"
 REFUSAL = "the demo only runs on its own throwaway database; drop --db"
 
 
+OWNER_FILE = "owner.pid"
+UNOWNED_STALE_AFTER = 24 * 60 * 60  # seconds: a folder from before owner files is old by then
+
+
 def demo_database_path() -> Path:
-    """A new file in a new private temporary folder (the folder is created, the file not)."""
-    return Path(tempfile.mkdtemp(prefix=PREFIX)) / "demo.db"
+    """A new file in a new private temporary folder (the folder is created, the file not).
+
+    The folder names the process that made it, so that a later demo can tell it is stale."""
+    folder = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (folder / OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+    return folder / "demo.db"
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process with that id: leave the folder alone
+    return True
+
+
+def remove_stale_demo_folders(temp_dir: Path | None = None) -> list[Path]:
+    """Delete the throwaway folders of demos whose process died (kill -9, a dropped session).
+
+    Only this user's folders named like a demo's are considered; a folder whose process is
+    alive, or whose owner cannot be read, is kept. Returns the folders removed."""
+    base = (temp_dir or Path(tempfile.gettempdir())).resolve()
+    removed: list[Path] = []
+    for folder in base.glob(f"{PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            owner = folder / OWNER_FILE
+            if owner.exists():
+                if _process_alive(int(owner.read_text(encoding="ascii").strip())):
+                    continue
+            elif time.time() - folder.stat().st_mtime < UNOWNED_STALE_AFTER:
+                continue
+        except (OSError, ValueError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
 
 
 def open_demo(
@@ -43,16 +87,22 @@ def open_demo(
     seed: int = DEFAULT_SEED,
     today: date | None = None,
     schemes_dir: Path | None = None,
+    now_minute: int | None = None,
 ) -> Opened:
-    """Create, migrate and fill the demo database (or reopen a demo one given by ``url``)."""
+    """Create, migrate and fill the demo database (or reopen a demo one given by ``url``).
+
+    ``now_minute`` is the real UK time on ``today``, so that nothing is dated after it."""
     if url is None:
+        remove_stale_demo_folders()
         url = f"sqlite:///{demo_database_path()}"
     else:
         check_demo_url(url)
     opened = open_database(url, schemes_dir)
     try:
         if not is_demo_database(opened.db) or not _has_referrals(opened):
-            fill_demo(opened.db, referrals, seed, today, schemes=opened.schemes)
+            fill_demo(
+                opened.db, referrals, seed, today, schemes=opened.schemes, now_minute=now_minute
+            )
     except BaseException:
         opened.db.dispose()
         raise

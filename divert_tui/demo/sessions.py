@@ -36,10 +36,17 @@ class SessionBook:
         self.rng, self.next_id, self.sink = rng, next_id, sink
         self.group_ids = group_ids
         self.facilitators = facilitators
-        self.weeks: dict[tuple[str, date], list[list[Any]]] = {}
+        self.weeks: dict[tuple[str, str, date], list[list[Any]]] = {}
 
     def _create(
-        self, code: str, start: Moment, minutes: int, capacity: int, facilitator: int
+        self,
+        force: str,
+        code: str,
+        start: Moment,
+        minutes: int,
+        capacity: int,
+        facilitator: int,
+        **extra: Any,
     ) -> int:
         session_id = self.next_id()
         self.sink(
@@ -55,28 +62,35 @@ class SessionBook:
                     code=code.replace("_", "-"), id=session_id
                 ),
                 "version": 1,
+                "force_code": force,
+                "mode": "phone" if code == "one_to_one" else "video",
+                "recurrence": None,
+                "created_by": None,
+                "cancelled_at": None,
+                "cancel_reason": None,
+                **extra,
             },
         )
         return session_id
 
-    def _slot(self, code: str, monday: date, week: list[list[Any]]) -> None:
+    def _slot(self, force: str, code: str, monday: date, week: list[list[Any]]) -> None:
         # Past the usual slots, parallel sessions open at the same times (big cohorts only).
         slots = data.GROUP_SLOTS[code]
         weekday, hour, minute = slots[len(week) % len(slots)]
         start = (monday + timedelta(days=weekday), hour * 60 + minute)
         facilitator = self.rng.choice(self.facilitators)
         session_id = self._create(
-            code, start, data.SESSION_MINUTES, data.SESSION_CAPACITY, facilitator
+            force, code, start, data.SESSION_MINUTES, data.SESSION_CAPACITY, facilitator
         )
         week.append([start, session_id, 0])
 
-    def book(self, code: str, earliest: Moment) -> tuple[int, Moment, int]:
-        """The first session of the group from ``earliest`` with a free place."""
+    def book(self, force: str, code: str, earliest: Moment) -> tuple[int, Moment, int]:
+        """The first session of the group in the force from ``earliest`` with a free place."""
         monday = next_monday(earliest[0])
         while True:
-            week = self.weeks.setdefault((code, monday), [])
+            week = self.weeks.setdefault((force, code, monday), [])
             if not week:
-                self._slot(code, monday, week)
+                self._slot(force, code, monday, week)
             best = None
             for entry in week:
                 if (
@@ -91,25 +105,39 @@ class SessionBook:
             if any(entry[0] >= earliest for entry in week[-len(data.GROUP_SLOTS[code]) :]) or len(
                 week
             ) < len(data.GROUP_SLOTS[code]):
-                self._slot(code, monday, week)
+                self._slot(force, code, monday, week)
             else:
                 monday += timedelta(days=7)
 
-    def one_to_one(self, worker: int, after: Moment) -> tuple[int, Moment, int]:
+    def one_to_one(self, force: str, worker: int, after: Moment) -> tuple[int, Moment, int]:
         day, _ = working_moment(self.rng, after, self.rng.randint(2, 6))
         start = (day, self.rng.choice((570, 630, 690, 810, 870, 930)))
-        session_id = self._create("one_to_one", start, data.ONE_TO_ONE_MINUTES, 1, worker)
+        session_id = self._create(force, "one_to_one", start, data.ONE_TO_ONE_MINUTES, 1, worker)
         return session_id, start, data.ONE_TO_ONE_MINUTES
 
-    def fill_gaps(self, first: date, last: date) -> None:
-        """At least one session every week for every group, booked or not."""
-        for code in data.GROUP_SLOTS:
-            monday = next_monday(first)
-            while monday <= last:
-                week = self.weeks.setdefault((code, monday), [])
-                if not week:
-                    self._slot(code, monday, week)
-                monday += timedelta(days=7)
+    def fill_gaps(self, forces: list[str], first: date, last: date) -> None:
+        """At least one session every week for every group in every force, booked or not."""
+        for force in forces:
+            for code in data.GROUP_SLOTS:
+                monday = next_monday(first)
+                while monday <= last:
+                    week = self.weeks.setdefault((force, code, monday), [])
+                    if not week:
+                        self._slot(force, code, monday, week)
+                    monday += timedelta(days=7)
+
+    def cancelled(self, force: str, code: str, start: Moment, reason: str) -> int:
+        """A session called off (nobody was booked on it yet), as the calendar shows it."""
+        return self._create(
+            force,
+            code,
+            start,
+            data.SESSION_MINUTES,
+            data.SESSION_CAPACITY,
+            self.rng.choice(self.facilitators),
+            cancelled_at=to_utc(start) - timedelta(days=3),
+            cancel_reason=reason,
+        )
 
 
 def course_groups(connection: Connection, sink: Sink, next_id: Callable[[], int]) -> dict[str, int]:

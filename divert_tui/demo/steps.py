@@ -104,6 +104,7 @@ def allocate(life: Life, assessed: Moment) -> None:
             "decided_at": to_utc(at),
         },
     )
+    life.group = None if chosen == "one_to_one" else group
     life.move(ALLOCATED, at, life.worker, f"allocated: {chosen.replace('_', ' ')}")
     if plan.stage == ALLOCATED:
         life.close(WITHDRAWN, working_moment(rng, at, rng.randint(1, 4)), life.withdraw_reason())
@@ -114,11 +115,13 @@ def allocate(life: Life, assessed: Moment) -> None:
 def book(life: Life, allocated: Moment, group: str | None) -> None:
     """Booked onto a session; attended, missed (and rebooked once) or withdrawn."""
     w, rng, plan = life.world, life.world.rng, life.plan
+    force = life.referral["force_code"]
     misses = 0
     if plan.outcome == COMPLETED and rng.random() < 0.08:
         misses = 1
     elif plan.outcome == NON_COMPLIANT:
-        misses = rng.choice((0, 1))
+        # The scheme's missed-session policy: the last missed booking closes the referral.
+        misses = w.schemes[force].missed_sessions - 1
     after = allocated
     for round_no in range(misses + 1):
         if rng.random() < 0.6:
@@ -128,10 +131,10 @@ def book(life: Life, allocated: Moment, group: str | None) -> None:
         if not life.ok(booked):
             return
         if group is None:
-            session_id, start, minutes = w.sessions.one_to_one(life.worker or 0, booked)
+            session_id, start, minutes = w.sessions.one_to_one(force, life.worker or 0, booked)
         else:
             session_id, start, minutes = w.sessions.book(
-                group, (booked[0] + timedelta(days=2), booked[1])
+                force, group, (booked[0] + timedelta(days=2), booked[1])
             )
         booking = {
             "id": w.ids("booking"),
@@ -140,6 +143,10 @@ def book(life: Life, allocated: Moment, group: str | None) -> None:
             "status": "booked",
             "booked_at": to_utc(booked),
             "updated_at": to_utc(booked),
+            "booked_by": life.worker,
+            "cancel_reason": None,
+            "attendance_at": None,
+            "marked_by": None,
         }
         w.sink("booking", booking)
         life.move(BOOKED, booked, life.worker, "booked onto a session")
@@ -148,12 +155,22 @@ def book(life: Life, allocated: Moment, group: str | None) -> None:
             at = plus_minutes(booked, 30)
             if life.ok(at):
                 booking["status"], booking["updated_at"] = "cancelled", to_utc(at)
+                booking["cancel_reason"] = "withdrawn before the session"
             life.close(WITHDRAWN, at, life.withdraw_reason())
             return
         recorded = plus_minutes(start, minutes + rng.randint(10, 60))
         if not life.ok(recorded):
             return
         booking["updated_at"] = to_utc(recorded)
+        booking["attendance_at"], booking["marked_by"] = to_utc(recorded), life.worker
+        if round_no < misses and plan.outcome == COMPLETED and rng.random() < 0.5:
+            # Joined but left early: booked again, not a missed session.
+            booking["status"] = "attended"
+            life.move(
+                ALLOCATED, recorded, life.worker, "left the session early; to be booked again"
+            )
+            after = recorded
+            continue
         if round_no < misses or plan.outcome == NON_COMPLIANT:
             booking["status"] = "did_not_attend"
             life.note(recorded, data.NOTES_DNA, 0.7)

@@ -51,6 +51,7 @@ class Item:
     maximum: float | None = None
     decimal: bool = False
     help: str = ""
+    label: str = ""  # a few words naming the answer in messages: "age first used"
 
     @property
     def has_options(self) -> bool:

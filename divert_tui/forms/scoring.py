@@ -23,32 +23,64 @@ def check_answer(instrument: Instrument, item_id: str, value: Any) -> Any:
     return _check_item_value(instrument.id, item, value)
 
 
+class AnswerError(ValueError):
+    """A refused answer: ``str()`` names the item for developers and logs; ``words`` says
+    the problem for the person on the phone ("days used (40) is above 28")."""
+
+    def __init__(self, where: str, problem: str, words: str) -> None:
+        super().__init__(f"{where}: {problem}")
+        self.words = words
+
+
+def _name(item: Item) -> str:
+    return item.label or "this answer"
+
+
 def _check_item_value(instrument_id: str, item: Item, value: Any) -> Any:
     where = f"{instrument_id}: item {item.id}"
+    name = _name(item)
     if item.has_options:
         if item.option(value) is None:
             allowed = ", ".join(repr(o.code) for o in item.options)
-            raise ValueError(f"{where}: {value!r} is not one of the options ({allowed})")
+            raise AnswerError(
+                where,
+                f"{value!r} is not one of the options ({allowed})",
+                f"{name}: pick one of the options shown (1 to {len(item.options)})",
+            )
         return value
     if item.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{where}: expected a number, got {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise AnswerError(where, f"expected a number, got {value!r}", f"{name}: type a number")
         if not item.decimal and isinstance(value, float):
             if not value.is_integer():
-                raise ValueError(f"{where}: expected a whole number, got {value!r}")
+                raise AnswerError(
+                    where,
+                    f"expected a whole number, got {value!r}",
+                    f"{name}: type a whole number",
+                )
             value = int(value)
-        if value != value:  # NaN
-            raise ValueError(f"{where}: expected a number, got {value!r}")
         if item.minimum is not None and value < item.minimum:
-            raise ValueError(f"{where}: {value!r} is below the minimum {item.minimum:g}")
+            raise AnswerError(
+                where,
+                f"{value!r} is below the minimum {item.minimum:g}",
+                f"{name} ({value:g}) is below {item.minimum:g}",
+            )
         if item.maximum is not None and value > item.maximum:
-            raise ValueError(f"{where}: {value!r} is above the maximum {item.maximum:g}")
+            raise AnswerError(
+                where,
+                f"{value!r} is above the maximum {item.maximum:g}",
+                f"{name} ({value:g}) is above {item.maximum:g}",
+            )
         return value
     # free text
     if not isinstance(value, str):
-        raise ValueError(f"{where}: expected text, got {value!r}")
+        raise AnswerError(where, f"expected text, got {value!r}", f"{name}: type it as text")
     if len(value) > MAX_TEXT:
-        raise ValueError(f"{where}: text longer than {MAX_TEXT} characters")
+        raise AnswerError(
+            where,
+            f"text longer than {MAX_TEXT} characters",
+            f"{name}: keep it under {MAX_TEXT} characters",
+        )
     return value
 
 

@@ -66,8 +66,12 @@ class FormSession:
         answers: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
         marked: Iterable[str] = (),
+        fixed: Iterable[str] = (),
     ) -> None:
+        """``fixed``: steps given from outside (answers carried over from the form that
+        called for this one, context the call already knows) that going back never enters."""
         self.instrument = instrument
+        self.fixed = frozenset(fixed)
         self.answers: dict[str, Any] = {}
         for item_id, value in (answers or {}).items():
             if value is not None:
@@ -189,18 +193,31 @@ class FormSession:
         return False
 
     def back(self) -> bool:
-        """Go to the previous step (from the end: the last one). False at the first step."""
+        """Go to the previous step (from the end: the last one). False at the first step
+        this form asks itself: never into answers carried over or context given to it."""
         ids = [s.id for s in self.steps()]
+        own = [i for i in ids if i not in self.fixed]
+        if not own:
+            return False
         if self.finished or self.current_id not in ids:
             self.finished = self.returning = False
-            self.current_id = ids[-1]
+            self.current_id = own[-1]
             return True
         index = ids.index(self.current_id)
-        if index == 0:
+        earlier = [i for i in ids[:index] if i not in self.fixed]
+        if not earlier:
             return False
         self.returning = False
-        self.current_id = ids[index - 1]
+        self.current_id = earlier[-1]
         return True
+
+    @property
+    def at_first(self) -> bool:
+        """On the first step this form asks itself (going back would leave the form)."""
+        ids = [s.id for s in self.steps()]
+        if self.finished or self.current_id not in ids:
+            return False
+        return not [i for i in ids[: ids.index(self.current_id)] if i not in self.fixed]
 
     def skip(self) -> bool:
         """Leave the current item for later (marked to return to) and move on."""

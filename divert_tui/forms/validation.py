@@ -114,6 +114,7 @@ class _Builder(RuleBuilder):
             "max",
             "decimal",
             "help",
+            "label",
         }
         unknown = sorted(set(table) - allowed)
         if unknown:
@@ -156,6 +157,7 @@ class _Builder(RuleBuilder):
             maximum=maximum,
             decimal=self.boolean(table, "decimal", where, False),
             help=self.text(table, "help", where, ""),
+            label=self.text(table, "label", where, ""),
         )
 
     def options(

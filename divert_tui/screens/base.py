@@ -43,8 +43,11 @@ class ServiceCaller:
         then: Callable[[Any], None],
         *,
         expected_version: int | None = None,
+        caution: str = "",
     ) -> None:
-        """Ask for a call's outcome (and a note) and record it: a number key and Enter."""
+        """Ask for a call's outcome (and a note) and record it: a number key and Enter.
+
+        ``caution`` (the number is not safe for call-backs or messages) heads the dialog."""
         from divert_tui.core.services import referrals
         from divert_tui.screens.dialogs import ContactAttemptDialog
 
@@ -64,7 +67,7 @@ class ServiceCaller:
                 then=then,
             )
 
-        self.app.push_screen(ContactAttemptDialog(who), save)
+        self.app.push_screen(ContactAttemptDialog(who, caution=caution), save)
 
     async def _dispatch_message(self, message: Message) -> None:
         # A failing handler becomes a message on screen; the screen keeps working.

@@ -22,6 +22,7 @@ DIALOG_CSS = """
 {name} .title {{ text-style: bold; margin-bottom: 1; }}
 {name} .hint {{ color: $text-muted; margin-top: 1; }}
 {name} .error {{ color: $error; height: auto; }}
+{name} .caution {{ color: $error; text-style: bold; border: tall $error; padding: 0 1; margin-bottom: 1; }}
 {name} OptionList {{ height: auto; max-height: 16; }}
 {name} .choice {{ padding: 0 1; }}
 {name} .choice.-chosen {{ background: $accent 40%; text-style: bold; }}
@@ -43,14 +44,17 @@ class ContactAttemptDialog(DivertModal):
         Binding("escape", "dismiss(None)", "Cancel"),
     ]
 
-    def __init__(self, who: str) -> None:
+    def __init__(self, who: str, *, caution: str = "") -> None:
         super().__init__()
         self._who = who
+        self._caution = caution
         self.outcome: ContactOutcome | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Log a call to {self._who}", classes="title")
+            yield Static(Text(f"Log a call to {self._who}"), classes="title")
+            if self._caution:
+                yield Static(Text(self._caution), id="caution", classes="caution")
             for n, outcome in enumerate(OUTCOMES, start=1):
                 yield Static(
                     f"{n}  {CONTACT_OUTCOME_LABELS[outcome]}",
@@ -67,7 +71,13 @@ class ContactAttemptDialog(DivertModal):
             self.query_one(f"#o-{outcome.value}", Static).set_class(
                 outcome is self.outcome, "-chosen"
             )
-        self.query_one(".error", Static).update("")
+        warning = ""
+        if self._caution and self.outcome is ContactOutcome.VOICEMAIL:
+            warning = (
+                "This number is not safe for messages (see above): record a voicemail only "
+                "if one was left, and say so in the note."
+            )
+        self.query_one(".error", Static).update(warning)
         self.query_one("#note", Input).focus()
 
     @on(Input.Submitted, "#note")

@@ -20,6 +20,18 @@ def uk_time(moment: datetime | None) -> str:
     return f"{moment:%d/%m/%Y %H:%M}"
 
 
+def uk_moment(moment: datetime | None) -> str:
+    """A referral's time as given: a feed with a date only is stored at midnight, and
+    showing "00:00" would claim a time nobody recorded, so midnight shows the date alone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UK)
+    if (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0):
+        return f"{moment:%d/%m/%Y}"
+    return f"{moment:%d/%m/%Y %H:%M}"
+
+
 def uk_date(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
@@ -31,6 +43,17 @@ def label(code: str | None) -> str:
 def substance(code: str) -> str:
     found = SUBSTANCES.get(code)
     return found.label if found else label(code)
+
+
+def instrument_name(instrument_id: str) -> str:
+    """The short published name of an instrument ("AUDIT", "PHQ-9", "Dash"), never its id."""
+    from divert_tui.forms import load_instrument
+
+    try:
+        title = load_instrument(instrument_id).title
+    except (KeyError, ValueError, FileNotFoundError):
+        return label(instrument_id)
+    return title.split(":", 1)[0].strip() if ":" in title else title
 
 
 def contact_flag(flag: str) -> Text:

@@ -2,16 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
 
+KEY_WORDS = {
+    "⏎": "Enter",
+    "enter": "Enter",
+    "escape": "Esc",
+    "esc": "Esc",
+    "tab": "Tab",
+    "pgup": "PgUp",
+    "pgdn": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "⌫": "Backspace",
+    "backspace": "Backspace",
+    "space": "Space",
+}
+
 
 def describe_key(key: str) -> str:
-    return key.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+").replace("_", " ")
+    """A key as it is printed on the keyboard: "Ctrl+N", "Enter", "Shift+Tab", "F1"."""
+    parts = key.replace("^", "ctrl+", 1).split("+") if key.startswith("^") else key.split("+")
+    words = []
+    for part in parts[:-1]:
+        words.append(part.capitalize())
+    last = parts[-1]
+    if last in KEY_WORDS:
+        last = KEY_WORDS[last]
+    elif len(last) == 1 and words or last.startswith("f") and last[1:].isdigit():
+        last = last.upper()
+    elif len(last) > 1:
+        last = last.replace("_", " ").capitalize()
+    return "+".join([*words, last])
+
+
+def describe_binding(
+    key: str, binding: Binding, app_wide: bool, screen_title: str
+) -> tuple[str, str, str]:
+    """(key, what it does, where it works), in a worker's words: never the action's name."""
+    return describe_key(key), binding.description, "everywhere" if app_wide else screen_title
 
 
 class HelpScreen(DivertModal):
@@ -21,22 +58,33 @@ class HelpScreen(DivertModal):
     HelpScreen { align: center middle; }
     #help-box { width: 90%; height: 90%; border: round $primary; padding: 0 1; }
     #help-box DataTable { height: 1fr; }
+    #help-box #help-notes { height: 2fr; border-top: solid $primary; }
     """
     BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help")]
 
-    def __init__(self, title: str, bindings: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self,
+        title: str,
+        bindings: list[tuple[str, str, str]],
+        notes: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__()
         self._title = title
         self._rows = bindings
+        self._notes = tuple(notes)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(f"Keys · {self._title}  (Esc to close)", classes="title")
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Does", "Action")
-            for key, description, action in self._rows:
-                table.add_row(key, description, action)
+            table.add_columns("Key", "Does", "Where")
+            for key, description, where in self._rows:
+                table.add_row(key, description, where)
             yield table
+            if self._notes:
+                with VerticalScroll(id="help-notes"):
+                    for heading, text in self._notes:
+                        yield Static(f"[b]{escape(heading)}[/b]: {escape(text)}", classes="note")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -7,9 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from divert_tui.core.rules.attendance import MissedVerdict
 from divert_tui.core.services import intake, referral_view, referrals
+from divert_tui.core.services.base import Permission
 from divert_tui.core.vocab import (
     OFFICER_OBSERVED_ETHNICITY,
     SELF_DEFINED_ETHNICITY,
@@ -21,12 +24,18 @@ from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
 
-FIRST_CONTACT = {
-    "done": ("first contact made", ""),
-    "overdue": ("first contact OVERDUE", "bold red"),
-    "due_today": ("first contact due today", "bold yellow"),
-    "due": ("first contact due", ""),
-}
+
+def _first_contact(detail: referral_view.ReferralDetail) -> Text:
+    """When the first call was made, or by when it is due: never a due date for a call made."""
+    due = fmt.uk_date(detail.first_contact_due)
+    if detail.first_contact == "done":
+        made = fmt.uk_time(detail.first_contact_at) if detail.first_contact_at else ""
+        return Text(f"first contact made {made}".rstrip())
+    if detail.first_contact == "overdue":
+        return Text(f"first contact OVERDUE (was due by {due})", style="bold red")
+    if detail.first_contact == "due_today":
+        return Text(f"first contact due today ({due})", style="bold yellow")
+    return Text(f"first contact due by {due}")
 
 
 def _person_text(detail: referral_view.ReferralDetail) -> Text:
@@ -39,6 +48,9 @@ def _person_text(detail: referral_view.ReferralDetail) -> Text:
     text.append(f"Phone {p.phone or 'none'} · postcode {p.postcode or 'none'}")
     if p.needs_interpreter:
         text.append(" · NEEDS AN INTERPRETER", style="bold")
+    if detail.contact_caution is not None:
+        text.append("\n")
+        text.append(detail.contact_caution.text, style="bold white on red")
     text.append("\nEthnicity: self-defined ")
     text.append(SELF_DEFINED_ETHNICITY.get(p.self_defined_ethnicity or "", "not recorded"))
     text.append(" · officer-observed ")
@@ -49,7 +61,7 @@ def _person_text(detail: referral_view.ReferralDetail) -> Text:
 def _referral_text(detail: referral_view.ReferralDetail) -> Text:
     text = Text()
     text.append(f"{detail.police_reference}", style="bold")
-    text.append(f" · {detail.scheme} · referred {fmt.uk_time(detail.referred_at)}")
+    text.append(f" · {detail.scheme} · referred {fmt.uk_moment(detail.referred_at)}")
     text.append(f" · offence {fmt.uk_date(detail.offence_date)} · via {fmt.label(detail.source)}\n")
     text.append("Found: " + ", ".join(fmt.substance(s) for s in detail.substances))
     if detail.officer or detail.location:
@@ -59,12 +71,26 @@ def _referral_text(detail: referral_view.ReferralDetail) -> Text:
     if detail.status_reason:
         text.append(f" ({detail.status_reason})")
     text.append(f" · worker: {detail.assigned_worker or 'unassigned'}")
-    label, style = FIRST_CONTACT.get(detail.first_contact, (detail.first_contact, ""))
     if detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING):
         text.append(" · ")
-        text.append(f"{label} {fmt.uk_date(detail.first_contact_due)}", style=style)
+        text.append_text(_first_contact(detail))
     if detail.feed_notes:
         text.append(f"\nOfficer's notes: {detail.feed_notes}")
+    return text
+
+
+def _call_text(detail: referral_view.ReferralDetail) -> Text:
+    """The latest assessment: completed or partial with why, the call-back, screens not done."""
+    call = detail.call
+    if call is None:
+        return Text("No assessment yet · a: start it", style="dim")
+    text = Text()
+    style = "bold yellow" if call.state == "partial" else "bold"
+    text.append(call.words, style=style)
+    if call.state == "completed":
+        text.append("\na or v: open the assessment, read only (p prints it)")
+    else:
+        text.append("\na: resume the call · v: read what was recorded")
     return text
 
 
@@ -112,12 +138,16 @@ class ReferralScreen(DivertScreen):
         Binding("c", "claim", "Claim"),
         Binding("l", "log_attempt", "Log call"),
         Binding("a", "assess", "Assessment"),
+        Binding("v", "view_assessment", "View assessment"),
         Binding("t", "note", "Add note"),
         Binding("x", "close_non_compliant", "Close non-compliant"),
         Binding("w", "withdraw", "Withdraw"),
         Binding("m", "match(True)", "Same person"),
         Binding("M", "match(False)", "Not same person", key_display="shift+m"),
         Binding("o", "override_bar", "Override bar"),
+        Binding("b", "book", "Book session"),
+        Binding("K", "cancel_booking", "Cancel booking", key_display="shift+k"),
+        Binding("X", "close_missed", "Close: missed sessions", key_display="shift+x"),
         Binding("r", "reload", "Reload"),
     ]
 
@@ -125,6 +155,8 @@ class ReferralScreen(DivertScreen):
         super().__init__()
         self.referral_id = referral_id
         self.detail: referral_view.ReferralDetail | None = None
+        self._stale = False
+        self.missed: MissedVerdict | None = None
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -132,6 +164,8 @@ class ReferralScreen(DivertScreen):
             yield Static("Loading...", id="person", classes="panel")
             yield Static("", id="facts", classes="panel")
             yield Static("", id="eligibility", classes="panel")
+            yield Static("", id="call", classes="panel")
+            yield Static("", id="booking", classes="panel")
             with Horizontal(id="lists"):
                 with Vertical(id="timeline-pane"):
                     yield Static("Timeline", classes="title")
@@ -139,14 +173,25 @@ class ReferralScreen(DivertScreen):
                     timeline.add_columns("When", "What", "Who", "Detail")
                     yield timeline
                 with Vertical(id="earlier-pane"):
-                    yield Static("Earlier referrals of this person", classes="title")
+                    yield Static("Other referrals of this person", classes="title")
                     earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
-                    earlier.add_columns("Referred", "Police ref", "Force", "Outcome")
+                    earlier.add_columns("Referred", "", "Police ref", "Force", "Outcome")
                     yield earlier
         yield Footer()
 
     def on_mount(self) -> None:
         self.action_reload()
+
+    def on_screen_suspend(self) -> None:
+        # A dialog's own action reloads when it is done; a full screen on top (the call,
+        # the instruments, another area) may change the referral without telling us.
+        self._stale = not isinstance(self.app.screen, ModalScreen)
+
+    def on_screen_resume(self) -> None:
+        """Back from a call or another area: show the referral as it is now."""
+        if self._stale and self.detail is not None:
+            self._stale = False
+            self.action_reload()
 
     # --- loading ------------------------------------------------------------------------
 
@@ -166,20 +211,31 @@ class ReferralScreen(DivertScreen):
         self.query_one("#person", Static).update(_person_text(detail))
         self.query_one("#facts", Static).update(_referral_text(detail))
         self.query_one("#eligibility", Static).update(_eligibility_text(detail))
+        self.query_one("#call", Static).update(_call_text(detail))
         timeline = self.query_one("#timeline", DataTable)
         timeline.clear()
         for entry in reversed(detail.timeline):
-            timeline.add_row(fmt.uk_time(entry.at), entry.kind, entry.who, entry.text)
+            timeline.add_row(fmt.uk_moment(entry.at), entry.kind, entry.who, entry.text)
         earlier = self.query_one("#earlier", DataTable)
         earlier.clear()
         for e in detail.earlier:
             earlier.add_row(
-                fmt.uk_date(e.referred_at.date()), e.police_reference, e.force_code, e.outcome
+                fmt.uk_date(e.referred_at.date()),
+                e.relation,
+                e.police_reference,
+                fmt.label(e.force_code),
+                e.outcome,
             )
         if not detail.earlier:
-            earlier.add_row("", "none", "", "")
+            earlier.add_row("", "", "none", "", "")
         self.refresh_bindings()
-        timeline.focus()
+        self._focus_without_scrolling(timeline)
+        self._load_bookings()
+
+    def _focus_without_scrolling(self, table: DataTable[str]) -> None:
+        """Keys go to the timeline, but the top (name, phone, warnings) stays in view."""
+        table.focus(scroll_visible=False)
+        self.query_one(VerticalScroll).scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
@@ -187,6 +243,10 @@ class ReferralScreen(DivertScreen):
             return action in ("back", "reload")
         actor = self.app.actor
         open_call = detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING)
+        if action in ("claim", "log_attempt", "assess") and (
+            actor is None or actor.role is Role.ADMIN
+        ):
+            return False  # working referrals needs a worker or team lead account
         if action == "claim":
             return detail.assigned_worker is None and detail.status not in _CLOSED
         if action == "log_attempt":
@@ -203,11 +263,16 @@ class ReferralScreen(DivertScreen):
             )
         if action == "withdraw":
             return detail.status not in _CLOSED
+        if action == "view_assessment":
+            return detail.call is not None
+        if action in ("book", "cancel_booking"):
+            return _booking_allowed(action, detail.status)
+        if action == "close_missed":
+            return self.missed is not None and self.missed.propose_non_compliant
         if action == "assess":
-            return detail.eligible and detail.status in (
-                ReferralStatus.RECEIVED,
-                ReferralStatus.CONTACTING,
-                ReferralStatus.ASSESSED,
+            return detail.call is not None or (
+                detail.eligible
+                and detail.status in (ReferralStatus.RECEIVED, ReferralStatus.CONTACTING)
             )
         return True
 
@@ -239,7 +304,14 @@ class ReferralScreen(DivertScreen):
         )
 
     def action_log_attempt(self) -> None:
-        self.log_call(self.referral_id, self._who(), self._logged, expected_version=self._version())
+        caution = self.detail.contact_caution if self.detail else None
+        self.log_call(
+            self.referral_id,
+            self._who(),
+            self._logged,
+            expected_version=self._version(),
+            caution=caution.text if caution else "",
+        )
 
     def _logged(self, logged: referrals.ContactLogged) -> None:
         if logged.verdict.propose_non_compliant:
@@ -348,10 +420,71 @@ class ReferralScreen(DivertScreen):
             ReasonDialog("Override the bar", "The reason, recorded in the audit trail:"), save
         )
 
+    # --- the course booking (screens/booking.py) --------------------------------------------
+
+    def _load_bookings(self) -> None:
+        from divert_tui.core.services import booking
+        from divert_tui.screens.booking import bookings_text, missed_policy
+
+        def show(views: list[booking.BookingView]) -> None:
+            detail = self.detail
+            self.missed = (
+                missed_policy(views, detail.status, self.app.schemes[detail.force_code])
+                if detail
+                else None
+            )
+            self.query_one("#booking", Static).update(bookings_text(views, self.missed))
+            self.refresh_bindings()
+
+        self.call_service(
+            booking.bookings_of, self.app.db, self.app.require_actor(), self.referral_id, then=show
+        )
+
+    def action_close_missed(self) -> None:
+        from divert_tui.screens.booking import close_for_missed_sessions
+
+        if self.missed is not None:
+            close_for_missed_sessions(
+                self, self.referral_id, self._who(), self.missed.reason, self._version(), self._done
+            )
+
+    def action_book(self) -> None:
+        from divert_tui.screens.booking import start_booking
+
+        if self.detail is not None:
+            start_booking(
+                self, self.referral_id, self._who(), self.detail.status, self._version(), self._done
+            )
+
+    def action_cancel_booking(self) -> None:
+        from divert_tui.screens.booking import cancel_current_booking
+
+        cancel_current_booking(self, self.referral_id, self._done)
+
     def action_assess(self) -> None:
+        """Run (or resume) the call. A finished one opens read only, except an assessed
+        referral still to allocate, which reopens on its summary."""
         from divert_tui.screens.assessment import AssessmentScreen
 
+        call = self.detail.call if self.detail else None
+        to_allocate = self.detail is not None and self.detail.status == ReferralStatus.ASSESSED
+        actor = self.app.actor
+        works = actor is not None and actor.can(Permission.WORK_REFERRALS)
+        if call is not None and ((call.state == "completed" and not to_allocate) or not works):
+            self.action_view_assessment()
+            return
         self.app.push_screen(AssessmentScreen(self.referral_id))
+
+    def action_view_assessment(self) -> None:
+        from divert_tui.screens.assessment.record import AssessmentRecordScreen
+
+        self.app.push_screen(AssessmentRecordScreen(self.referral_id))
+
+
+def _booking_allowed(action: str, status: str) -> bool:
+    if action == "book":
+        return status in (ReferralStatus.ALLOCATED, ReferralStatus.BOOKED)
+    return status == ReferralStatus.BOOKED
 
 
 _CLOSED = {

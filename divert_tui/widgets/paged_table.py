@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,29 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 Cell = str | Text
+
+# Below this width (in cells) a list uses its columns' short labels and widths, so that
+# what a worker needs (such as status and worker) stays on an 80-column terminal.
+NARROW_BELOW = 100
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column: dropped when the list is narrower than ``drop_below`` cells, and shown
+    under a short label and width on a narrow screen."""
+
+    key: str
+    label: str
+    drop_below: int = 0
+    narrow_label: str | None = None
+    narrow_width: int | None = None  # cells kept on a narrow screen (None: fit the content)
+
+
+ColumnSpec = tuple[str, str] | ListColumn
+
+
+def _column(spec: ColumnSpec) -> ListColumn:
+    return spec if isinstance(spec, ListColumn) else ListColumn(spec[0], spec[1])
 
 
 @dataclass(frozen=True)
@@ -27,6 +50,14 @@ class TablePage:
     page: int
     pages: int
     noun: str = "rows"
+    singular: str = ""  # the noun for exactly one row ("referral"); default: noun less its s
+
+
+def count_of(total: int, noun: str, singular: str = "") -> str:
+    """'1 referral', '2,345 referrals': one number format everywhere, the right plural."""
+    if total == 1:
+        return f"1 {singular or noun.removesuffix('s')}"
+    return f"{total:,} {noun}"
 
 
 Fetch = Callable[[int, str], TablePage]
@@ -59,15 +90,17 @@ class PagedTable(Vertical):
 
     def __init__(
         self,
-        columns: Sequence[tuple[str, str]],
+        columns: Sequence[ColumnSpec],
         fetch: Fetch,
         *,
         id: str | None = None,
         empty_text: str = "Nothing to show.",
     ) -> None:
         super().__init__(id=id)
-        self._columns = columns
+        self._columns = [_column(spec) for spec in columns]
         self._fetch = fetch
+        self._width = 10_000  # until the first resize: every column
+        self._last: TablePage | None = None
         self._empty_text = empty_text
         self.page = 0
         self.pages = 1
@@ -79,8 +112,7 @@ class PagedTable(Vertical):
             id="filter",
         )
         table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=True)
-        for key, label in self._columns:
-            table.add_column(label, key=key)
+        self._add_columns(table)
         yield table
         with Horizontal(id="pager-row"):
             yield Static("Loading...", id="pager")
@@ -91,6 +123,54 @@ class PagedTable(Vertical):
 
     def on_mount(self) -> None:
         self.load()
+
+    # --- columns for the width of the screen ------------------------------------------------
+
+    @property
+    def narrow(self) -> bool:
+        return self._width < NARROW_BELOW
+
+    def _layout(self, width: int) -> tuple[tuple[int, ...], bool]:
+        shown = tuple(i for i, c in enumerate(self._columns) if width >= c.drop_below)
+        return shown, width < NARROW_BELOW
+
+    def _shown(self) -> tuple[int, ...]:
+        return self._layout(self._width)[0]
+
+    def _add_columns(self, table: DataTable[Cell]) -> None:
+        for index in self._shown():
+            column = self._columns[index]
+            if self.narrow:
+                label = column.narrow_label or column.label
+                table.add_column(label, key=column.key, width=column.narrow_width)
+            else:
+                table.add_column(column.label, key=column.key)
+
+    def on_resize(self, event: events.Resize) -> None:
+        before = self._layout(self._width)
+        self._width = event.size.width
+        if self._layout(self._width) == before:
+            return
+        table = self.table
+        table.clear(columns=True)
+        self._add_columns(table)
+        if self._last is not None:
+            self._show(self._last)
+
+    # --- the rows ---------------------------------------------------------------------------
+
+    def value(self, column_key: str) -> Cell | None:
+        """A cell of the row under the cursor, shown or not (a narrow screen drops some)."""
+        key = self.current_key()
+        if key is None or self._last is None:
+            return None
+        index = next((i for i, c in enumerate(self._columns) if c.key == column_key), None)
+        if index is None:
+            return None
+        for row_key, cells in self._last.rows:
+            if row_key == key:
+                return cells[index]
+        return None
 
     def current_key(self) -> str | None:
         """The key of the row under the cursor, if there is one."""
@@ -114,21 +194,32 @@ class PagedTable(Vertical):
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result: TablePage) -> None:
+        """Draw a page; the cursor stays on the same referral (row key) wherever it moved,
+        so that an action after a reload never lands on another person."""
         table = self.table
         cursor = table.cursor_row
+        followed = self.current_key()
         table.clear()
+        shown = self._shown()
+        keys = []
         for key, cells in result.rows:
-            table.add_row(*cells, key=key)
+            table.add_row(*(cells[i] for i in shown), key=key)
+            keys.append(key)
+        self._last = result
         self.page, self.pages = result.page, result.pages
         if result.total == 0:
             status = self._empty_text
         else:
-            status = f"page {result.page + 1} of {result.pages} · {result.total} {result.noun}"
+            status = (
+                f"page {result.page + 1:,} of {result.pages:,} · "
+                f"{count_of(result.total, result.noun, result.singular)}"
+            )
         if self.filter_text:
             status += f" · filter: {self.filter_text!r} (/ then Esc to clear)"
         self.query_one("#pager", Static).update(status)
         if result.rows:
-            table.move_cursor(row=min(cursor, len(result.rows) - 1))
+            row = keys.index(followed) if followed in keys else min(cursor, len(keys) - 1)
+            table.move_cursor(row=row)
 
     def action_next_page(self) -> None:
         if self.page + 1 < self.pages:

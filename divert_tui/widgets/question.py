@@ -9,7 +9,7 @@ The flow itself lives in `divert_tui.forms.session.FormSession`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from divert_tui.core.rules.needs import need_words
 from divert_tui.forms import Instrument, ScoreResult, load_instrument
 from divert_tui.forms.model import FlagRule
 from divert_tui.forms.session import FormSession, Step
@@ -134,13 +135,25 @@ class QuestionForm(Widget, can_focus=True):
         answers: Mapping[str, Any] | None = None,
         context: Mapping[str, Any] | None = None,
         marked: Iterable[str] = (),
+        fixed: Iterable[str] = (),
+        standing: str = "",
+        checker: Callable[[str, Any], str | None] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """``fixed``: carried-over answers and given context, never re-entered by going back;
+        ``standing``: the result this form follows up ("AUDIT-C 11 · possible dependence"),
+        shown instead of its own running score until it has answers of its own;
+        ``checker``: (item, value) -> a problem in words when the answer contradicts what is
+        already known (an age first used above the person's age), or None."""
         super().__init__(name=name, id=id, classes=classes)
         inst = load_instrument(instrument) if isinstance(instrument, str) else instrument
-        self.session = FormSession(inst, answers=answers, context=context, marked=marked)
+        self.session = FormSession(
+            inst, answers=answers, context=context, marked=marked, fixed=fixed
+        )
+        self.standing = standing
+        self.checker = checker
         self.pending: Any = None
         self.interrupting: FlagRule | None = None
         self.result: ScoreResult | None = None
@@ -163,7 +176,7 @@ class QuestionForm(Widget, can_focus=True):
         yield Static(id="qf-question")
         yield Static(id="qf-help")
         yield Static(id="qf-options")
-        yield Input(id="qf-input")
+        yield Input(id="qf-input", select_on_focus=False)
         yield Static(id="qf-error")
         yield Static(id="qf-interrupt")
         yield Static(id="qf-result")
@@ -233,13 +246,16 @@ class QuestionForm(Widget, can_focus=True):
     def _show_score(self) -> None:
         running = self.session.running()
         parts = []
-        if running.total is not None:
+        own = any(k not in self.session.fixed for k in self.session.answers)
+        if self.standing and not own:
+            parts.append(f"{self.standing} (this form's own score shows once it is answered)")
+        elif running.total is not None:
             where = "Score" if self.session.finished else "Score so far"
             parts.append(f"{where}: {running.total} of {self.instrument.max_total}")
             if running.band_label:
                 parts.append(running.band_label)
-        needs = ", ".join(f"{n.domain} ({n.level})" for n in running.needs)
-        if needs:
+        needs = ", ".join(f"{need_words(n.domain)} ({n.level})" for n in running.needs)
+        if needs and (own or not self.standing):
             parts.append(f"Needs: {needs}")
         self.query_one("#qf-score", Static).update(Text("  ·  ".join(parts)))
         labels = [self.instrument.flag_rule(f).label for f in sorted(self.session.flags)]
@@ -268,7 +284,11 @@ class QuestionForm(Widget, can_focus=True):
             for flag in sorted(result.flags):
                 body.append(f"⚑ {self.instrument.flag_rule(flag).label}\n")
             for need in result.needs:
-                body.append(f"Need: {need.domain} ({need.level}): {'; '.join(need.reasons)}\n")
+                at_level = {r.reason for r in self.instrument.needs_rules if r.level == need.level}
+                reasons = [r for r in need.reasons if r in at_level] or need.reasons
+                body.append(
+                    f"Need: {need_words(need.domain)} ({need.level}): {'; '.join(reasons)}\n"
+                )
             for follow in result.follow_ups:
                 body.append(f"Next: {follow.instrument}: {follow.reason}\n")
             body.append("Backspace goes back to change an answer.", style="italic")
@@ -322,10 +342,16 @@ class QuestionForm(Widget, can_focus=True):
             self.session.advance()
             self._moved()
             return
+        problem = self.checker(step.id, value) if self.checker and not step.is_context else None
+        if problem:
+            self._notice = problem[:1].upper() + problem[1:] + ": check it with the person."
+            self._show()
+            return
         try:
             change = self.session.answer(value)
         except ValueError as exc:
-            self._notice = str(exc).split(": ", 1)[-1]
+            words = getattr(exc, "words", "") or "that answer cannot be taken"
+            self._notice = words[:1].upper() + words[1:] + "."
             self._show()
             return
         self.post_message(self.Answered(self, step.id, value))
@@ -382,6 +408,8 @@ class QuestionForm(Widget, can_focus=True):
         self.interrupting = None
         if not self.session.back():
             self.app.bell()
+            self._moved("This is the first question of this form: Backspace stays here.")
+            return
         self._moved()
 
     def action_skip(self) -> None:

@@ -57,7 +57,7 @@ def test_each_answer_is_committed_with_its_derived_score(db, admin, schemes):
     with db.read() as session:
         row = session.exec(select(InstrumentResponse)).one()
         assert row.answers == {"q1": 2, "q2": 2}
-        assert (row.total, row.completed, row.instrument_version) == (4, False, "1")
+        assert (row.total, row.completed, row.instrument_version) == (4, False, "2")
     view = answer(db, actor, aid, "audit_c", {"q3": 1})
     assert view.stored("audit_c").completed
     # AUDIT-C 5: the full AUDIT is due, carrying the three answers over
@@ -175,7 +175,15 @@ def test_choosing_otherwise_needs_a_reason(db, admin, schemes):
     answer(db, actor, aid, "identity_check", IDENTITY_OK)
     with pytest.raises(ValidationError, match="cannabis group"):
         outcome.allocate(db, actor, aid, "one_to_one", schemes)
-    outcome.allocate(db, actor, aid, "one_to_one", schemes, override_reason="works nights")
+    outcome.allocate(
+        db,
+        actor,
+        aid,
+        "one_to_one",
+        schemes,
+        override_reason="works nights",
+        acknowledge_unscreened=True,
+    )
     with db.read() as session:
         row = session.exec(select(Allocation)).one()
         assert (row.suggested, row.chosen, row.override_reason) == (

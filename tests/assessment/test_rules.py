@@ -259,7 +259,10 @@ def test_flow_follow_ups_come_from_the_engine() -> None:
 
 def test_flow_states_skips_flags_and_the_self_harm_block() -> None:
     f = facts(
-        stored("identity_check", {"q1": "yes", "q2": "yes", "q3": "no", "q4": "yes", "q5": "yes"}),
+        stored(
+            "identity_check",
+            {"q1": "yes", "q2": "yes", "q3": "no", "q6": "yes", "q4": "yes", "q5": "yes"},
+        ),
         marks={"gambling": "skipped", "mixing": "done"},
     )
     states = {s.id: s for s in flow.states(f)}
@@ -287,3 +290,32 @@ def test_needs_and_concerns_with_reasons() -> None:
     assert "PGSI 3-7" in needs["gambling"].reason
     (concern,) = concerns_from([dash])
     assert concern.type == "marac" and "Dash 15" in concern.detail
+
+
+def test_every_combination_column_has_a_substance_and_every_substance_a_column() -> None:
+    m = combinations.matrix()
+    for column in m.columns:
+        assert any(key == column for key in m.catalogue.values()), (
+            f"column {column} has no substance"
+        )
+    for code in [*SUBSTANCES, "alcohol"]:
+        assert (code in m.catalogue) != (code in m.unrated), (
+            f"{code}: needs a column, or a place in `unrated` with the reason"
+        )
+    for code in m.unrated:
+        assert code in SUBSTANCES
+
+
+def test_ghb_is_in_the_catalogue_with_its_feed_names_and_advice() -> None:
+    from divert_tui.core.vocab import substance_code
+
+    assert [substance_code(name) for name in ("ghb", "GBL", "g", "GHB/GBL")] == ["ghb"] * 4
+    dangerous = {"alcohol", "benzodiazepines", "heroin", "ketamine"}
+    for other in dangerous:
+        assert combinations.lookup("ghb", other).status.code == "DNG", other
+    mixing, items = advice.for_substances(["ghb", "benzodiazepines"], drinks_alcohol=True)
+    ids = {item.id for item in items} | {item.id for item in mixing}
+    assert {"ghb.dosing", "ghb.depressants", "pair.depressant_stacking"} <= ids
+    texts = " ".join(advice.catalogue().by_id()[i].text for i in ("ghb.dosing", "ghb.depressants"))
+    for words in ("syringe", "alcohol", "recovery position", "999"):
+        assert words in texts

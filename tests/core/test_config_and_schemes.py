@@ -23,6 +23,7 @@ WEST_MIDLANDS_TOML = (SHIPPED / "west_midlands.toml").read_text(encoding="utf-8"
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "conf" / "config.toml"
     path.parent.mkdir()
+    path.write_text("", encoding="utf-8")
     monkeypatch.setenv("DIVERT_CONFIG", str(path))
     return path
 
@@ -72,7 +73,7 @@ def test_precedence_db_option_then_environment_then_file_then_default(
         str(config_file),
     )
 
-    config_file.unlink()
+    config_file.write_text("", encoding="utf-8")
     settings = load_settings()
     assert settings.database_url == default_database_url()
     assert settings.sources["database_url"] == "default"
@@ -160,8 +161,19 @@ def test_west_midlands_values() -> None:
         hours_saved_per_referral=4.25,
         groups=("cannabis", "cocaine", "nitrous_oxide", "general"),
         source="west_midlands.toml",
+        commissioned_places=5000,
     )
     assert isinstance(wm.hours_saved_per_referral, float)
+
+
+def test_commissioned_places_are_optional_and_checked(tmp_path: Path) -> None:
+    without = WEST_MIDLANDS_TOML.split("[commissioning]")[0]
+    (tmp_path / "west_midlands.toml").write_text(without, encoding="utf-8")
+    assert load_schemes(tmp_path)["west_midlands"].commissioned_places is None
+    broken = WEST_MIDLANDS_TOML.replace("places_per_year = 5000", 'places_per_year = "lots"')
+    (tmp_path / "west_midlands.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(SchemeError, match="commissioning.places_per_year: expected int"):
+        load_schemes(tmp_path)
 
 
 def test_a_folder_of_edited_copies_is_used(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -47,8 +48,8 @@ def test_default_demo_is_a_fresh_filled_file_in_temp() -> None:
 def test_paths_are_fresh_each_time() -> None:
     first, second = demo_database_path(), demo_database_path()
     assert first != second and not first.exists()
-    first.parent.rmdir()
-    second.parent.rmdir()
+    shutil.rmtree(first.parent)
+    shutil.rmtree(second.parent)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from divert_tui.core.models import Referral
 from divert_tui.demo import writer
 from divert_tui.demo.cohort import fill_demo
 from divert_tui.demo.writer import TABLES, sqlite_date_text, sqlite_utc_text
+from tests.conftest import PG_URL
 
 
 def test_formatters_match_sqlalchemy() -> None:
@@ -50,3 +51,38 @@ def test_fast_path_stores_the_same_bytes(tmp_path: Path, monkeypatch: pytest.Mon
         dumps.append(raw_dump(path))
     assert dumps[0] == dumps[1]
     assert dumps[0]["referral"]
+
+
+def _dump(db) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        return {
+            name: [tuple(r) for r in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1'))]
+            for name in TABLES
+        }
+
+
+@pytest.mark.skipif(not PG_URL, reason="COPY is the PostgreSQL path")
+def test_postgres_copy_stores_what_core_inserts_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    from divert_tui.core.database import Database, upgrade
+    from tests.conftest import _reset_postgres
+
+    dumps = []
+    for fast in (True, False):
+        monkeypatch.setattr(writer, "FAST_POSTGRES", fast)
+        _reset_postgres(PG_URL)
+        db = Database(PG_URL)
+        upgrade(db)
+        db.dispose()
+        opened = open_database(PG_URL)
+        fill_demo(opened.db, 150, seed=11)
+        dumps.append(_dump(opened.db))
+        opened.db.dispose()
+    # Leave the shared test database migrated and empty, as the other tests expect it.
+    _reset_postgres(PG_URL)
+    db = Database(PG_URL)
+    upgrade(db)
+    db.dispose()
+    assert dumps[0]["referral"]
+    assert dumps[0] == dumps[1]

@@ -127,8 +127,15 @@ def test_ethnicity_codes_case_insensitive():
     for bad in ("W4", "IC3"):
         with pytest.raises(ff.FieldProblem):
             ff.clean_self_defined(bad)
-    with pytest.raises(ff.FieldProblem):
-        ff.clean_officer_observed("IC8")
+    for retired in ("IC7", "IC8", "7"):
+        with pytest.raises(ff.FieldProblem, match="IC1-IC6, or IC9 when unknown"):
+            ff.clean_officer_observed(retired)
+    assert ff.clean_officer_observed("IC9") == "IC9"
+
+
+def test_not_stated_is_its_own_self_defined_code():
+    for words in ("not stated", "Not_Stated", "NS"):
+        assert ff.clean_self_defined(words) == "NS"
 
 
 def test_age_on_birthday_edges():

@@ -38,6 +38,22 @@ def test_identity_check_stops_for_wrong_person_and_unsafe_call() -> None:
     assert refused.flags == {"no_consent"}
 
 
+def test_identity_check_tells_calls_only_from_do_not_call() -> None:
+    inst = load_instrument("identity_check")
+    assert inst.version == "2"
+    base = {"q1": "yes", "q2": "yes", "q3": "no"}
+    assert [i.id for i in inst.next_items(base)] == ["q4", "q5", "q6"]
+    calls_only = inst.score(base | {"q6": "yes", "q4": "yes", "q5": "yes"})
+    assert calls_only.flags == {"no_safe_contact"}
+    no_calls = inst.score(base | {"q6": "no", "q4": "yes", "q5": "yes"})
+    assert no_calls.flags == {"no_safe_contact", "no_calls"}
+    assert "q6" not in {i.id for i in inst.next_items({"q1": "yes", "q2": "yes", "q3": "yes"})}
+    old = load_instrument("identity_check", "1")
+    assert old.score({"q1": "yes", "q2": "yes", "q3": "no", "q4": "yes", "q5": "yes"}).flags == {
+        "no_safe_contact"
+    }
+
+
 def test_substance_use_top_conventions() -> None:
     inst = load_instrument("substance_use")
     assert (inst.item("q1").minimum, inst.item("q1").maximum) == (0, 28)

@@ -91,3 +91,16 @@ def test_skipping_again_goes_round_the_skipped_items() -> None:
     assert session.current.id == "q1"
     with pytest.raises(ValueError, match="q1"):
         session.result()
+
+
+def test_going_back_stops_at_the_first_question_the_form_asks_itself() -> None:
+    from divert_tui.forms import load_instrument
+    from divert_tui.forms.session import FormSession
+
+    carried = {"q1": 3, "q2": 2, "q3": 1}
+    session = FormSession(load_instrument("audit"), answers=carried, fixed=carried)
+    assert session.current_id == "q4" and session.at_first
+    assert not session.back() and session.current_id == "q4"
+    session.answer(1)
+    session.advance()
+    assert session.back() and session.current_id == "q4"

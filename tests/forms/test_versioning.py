@@ -28,7 +28,7 @@ def _audit_c_library(tmp_path: Path) -> Library:
 
 
 def test_newest_version_is_the_default(tmp_path: Path) -> None:
-    assert load_instrument("audit_c").version == "1"
+    assert load_instrument("audit_c").version == "2"
     lib = _audit_c_library(tmp_path)
     assert lib.load("audit_c").version == "2"
     assert lib.load("audit_c", "1").version == "1"

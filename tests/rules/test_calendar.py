@@ -83,3 +83,23 @@ def test_first_contact_due_and_states():
     assert first_contact_state(referred, 2, date(2026, 3, 24), contacted=False) == "due_today"
     assert first_contact_state(referred, 2, date(2026, 3, 25), contacted=False) == "overdue"
     assert first_contact_state(referred, 2, date(2026, 3, 25), contacted=True) == "done"
+
+
+def test_bank_holidays_come_from_the_holidays_package(monkeypatch):
+    """A one-off holiday announced later arrives with an upgrade of the package."""
+    import holidays
+
+    real = holidays.country_holidays
+
+    def with_one_off(*args, **kwargs):
+        found = real(*args, **kwargs)
+        found[date(2030, 6, 14)] = "one-off bank holiday"
+        return found
+
+    bank_holidays.cache_clear()
+    monkeypatch.setattr(holidays, "country_holidays", with_one_off)
+    try:
+        assert date(2030, 6, 14) in bank_holidays(2030)
+        assert not is_working_day(date(2030, 6, 14))
+    finally:
+        bank_holidays.cache_clear()

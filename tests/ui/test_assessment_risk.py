@@ -59,3 +59,65 @@ async def test_a_pending_protocol_comes_back_on_resume(db, make_app, worker, sch
         await open_call(pilot, rid)
         await d.press(pilot, ["enter"])  # resume
         assert isinstance(app.screen, SelfHarmProtocol)
+
+
+async def _to_item_9(pilot, rid: int, size: tuple[int, int]) -> AssessmentScreen:
+    screen = await open_call(pilot, rid)
+    await d.press(pilot, ["f8"])
+    await d.press(pilot, ["down"] * 7 + ["enter"])
+    await d.press(pilot, ["3", "enter", "3", "enter"])  # PHQ-2 = 4: PHQ-9 follows
+    await d.press(pilot, ["1", "enter"] * 6 + ["3", "enter"])  # q3-q8 0, q9 = 2
+    return screen
+
+
+async def test_protocol_fits_80x24_and_enter_records_the_choice(db, make_app, worker, schemes):
+    rid = seed_referral(db, "cannabis", n=6)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _to_item_9(pilot, rid, (80, 24))
+        dialog = app.screen
+        assert isinstance(dialog, SelfHarmProtocol)
+        from textual.containers import Vertical
+
+        box = dialog.query_one(Vertical)
+        assert dialog.region.contains_region(box.region)  # the dialog itself fits 80x24
+        whole = box.content_region
+        options = dialog.query_one("#risk-actions")
+        for widget in (
+            options,
+            dialog.query_one("#risk-referred"),
+            dialog.query_one("#risk-notes"),
+            dialog.query_one(".hint"),
+        ):
+            visible = widget.region
+            assert visible.height >= 1 and whole.contains_region(visible), widget
+        assert options.region.height >= options.option_count  # every option shown at once
+        hint = str(dialog.query_one(".hint").render())
+        assert "Enter" in hint and "record" in hint
+        await d.press(pilot, ["enter"])  # nothing chosen: Enter alone records nothing
+        assert isinstance(app.screen, SelfHarmProtocol)
+        await d.press(pilot, ["3", "enter"])
+        assert app.screen is screen
+        form = screen.query_one("#step-form")
+        assert form.interrupting is None and form.session.current_id == "q10"
+        await d.press(pilot, ["1", "enter"])  # q10, then the rest of the step by keyboard
+        assert screen.ref.instrument != "phq9" or screen.view.stored("phq9").completed
+    with db.read() as session:
+        concern = session.exec(select(SafeguardingConcern)).one()
+        assert "safety plan" in concern.detail and "mental health option" in concern.detail
+
+
+async def test_protocol_urgent_referral_asks_who_before_recording(db, make_app, worker, schemes):
+    rid = seed_referral(db, "cannabis", n=7)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _to_item_9(pilot, rid, (80, 24))
+        await d.press(pilot, ["2", "enter"])  # urgent referral: who to is needed
+        dialog = app.screen
+        assert isinstance(dialog, SelfHarmProtocol)
+        assert dialog.focused is dialog.query_one("#risk-referred")
+        await d.press(pilot, [*"Crisis team", "enter"])
+        assert app.screen is screen
+    with db.read() as session:
+        concern = session.exec(select(SafeguardingConcern)).one()
+        assert concern.referred_to == "Crisis team"

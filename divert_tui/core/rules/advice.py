@@ -9,7 +9,7 @@ the database stores when the worker ticks it as given.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -25,10 +25,12 @@ class AdviceItem:
     title: str
     text: str
     source: str
-    kind: str  # substance | pair | unknown_pair
+    kind: str  # substance | pair | unknown_pair | score
     substance: str = ""
     pairs: frozenset[frozenset[str]] = frozenset()
-    why: str = ""  # filled in when chosen: which substances or pair it answers
+    why: str = ""  # filled in when chosen: which substances, pair or score it answers
+    instrument: str = ""  # score items: the instrument and the total that call for it
+    at_least: int = 0
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,10 @@ class Catalogue:
     substance: tuple[AdviceItem, ...]
     pair: tuple[AdviceItem, ...]
     unknown_pair: tuple[AdviceItem, ...]
+    score: tuple[AdviceItem, ...] = ()
 
     def by_id(self) -> dict[str, AdviceItem]:
-        return {i.id: i for i in (*self.substance, *self.pair, *self.unknown_pair)}
+        return {i.id: i for i in (*self.substance, *self.pair, *self.unknown_pair, *self.score)}
 
 
 def _pairs(entry: dict[str, Any]) -> frozenset[frozenset[str]]:
@@ -52,6 +55,8 @@ def _parse(raw: dict[str, Any]) -> Catalogue:
         for key in ("id", "title", "text", "source"):
             if not str(entry.get(key, "")).strip():
                 raise ValueError(f"advice.toml: {kind} {entry.get('id', '?')}: {key} is missing")
+        if kind == "score" and not (entry.get("instrument") and int(entry.get("at_least", 0))):
+            raise ValueError(f"advice.toml: score {entry['id']}: give instrument and at_least")
         return AdviceItem(
             entry["id"],
             entry["title"],
@@ -60,14 +65,17 @@ def _parse(raw: dict[str, Any]) -> Catalogue:
             kind,
             entry.get("substance", ""),
             _pairs(entry),
+            instrument=entry.get("instrument", ""),
+            at_least=int(entry.get("at_least", 0)),
         )
 
     cat = Catalogue(
         tuple(item(e, "substance") for e in raw.get("substance", [])),
         tuple(item(e, "pair") for e in raw.get("pair", [])),
         tuple(item(e, "unknown_pair") for e in raw.get("unknown_pair", [])),
+        tuple(item(e, "score") for e in raw.get("score", [])),
     )
-    ids = [i.id for i in (*cat.substance, *cat.pair, *cat.unknown_pair)]
+    ids = [i.id for i in (*cat.substance, *cat.pair, *cat.unknown_pair, *cat.score)]
     if len(ids) != len(set(ids)):
         raise ValueError("advice.toml: advice ids must be unique")
     return cat
@@ -84,12 +92,17 @@ def _with_why(item: AdviceItem, why: str) -> AdviceItem:
 
 
 def for_substances(
-    substances: Iterable[str], *, drinks_alcohol: bool = False
+    substances: Iterable[str],
+    *,
+    drinks_alcohol: bool = False,
+    totals: Mapping[str, int] | None = None,
 ) -> tuple[list[AdviceItem], list[AdviceItem]]:
     """(mixing advice for the pairs named, advice per substance), each in reading order.
 
     Mixing advice comes first because it is what most often kills: pair items for every
-    pair they cover, then one "not rated" item when any pair is unknown.
+    pair they cover, then one "not rated" item when any pair is unknown. ``totals`` (an
+    instrument's total, e.g. AUDIT 24) adds the advice a score calls for, after the
+    substance's own (not stopping drinking suddenly when AUDIT is 20 or more).
     """
     named = list(dict.fromkeys(s for s in substances if s))
     if drinks_alcohol and "alcohol" not in named:
@@ -111,6 +124,10 @@ def for_substances(
         for entry in cat.substance
         if entry.substance == code
     ]
+    for entry in cat.score:
+        total = (totals or {}).get(entry.instrument)
+        if total is not None and total >= entry.at_least:
+            per_substance.append(_with_why(entry, f"{entry.instrument.upper()} {total}"))
     return mixing, per_substance
 
 

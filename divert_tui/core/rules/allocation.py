@@ -55,6 +55,7 @@ class AllocationFacts:
     phq9_item9: int | None = None
     exploitation: bool = False
     groups_offered: tuple[str, ...] = ("cannabis", "cocaine", "nitrous_oxide", "general")
+    not_screened: tuple[str, ...] = ()  # screens not done, in words: "domestic abuse (declined)"
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,20 @@ def suggest(facts: AllocationFacts) -> Suggestion:
     """The path the rules suggest, with every reason that decided it."""
     dependence, notes = _dependence(facts)
     safeguarding = _safeguarding(facts)
+    unscreened = [f"Not screened: {', '.join(facts.not_screened)}"] if facts.not_screened else []
     if dependence or safeguarding:
-        return Suggestion(AllocationPath.ONE_TO_ONE, tuple(dependence + safeguarding), tuple(notes))
+        return Suggestion(
+            AllocationPath.ONE_TO_ONE, tuple(dependence + safeguarding + unscreened), tuple(notes)
+        )
     name = substance_label(facts.main_substance)
     group = GROUP_OF_SUBSTANCE.get(facts.main_substance, "general")
-    reasons = ["No sign of dependence and no significant safeguarding issue"]
+    if facts.not_screened:
+        reasons = [
+            "No sign of dependence and no significant safeguarding issue in the screens done",
+            *unscreened,
+        ]
+    else:
+        reasons = ["No sign of dependence and no significant safeguarding issue"]
     if group == "general":
         reasons.append(f"Main substance {name}: no group of its own, general group")
     else:

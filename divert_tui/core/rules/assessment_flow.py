@@ -49,6 +49,30 @@ STEPS: tuple[StepDef, ...] = (
 STEP_IDS = tuple(s.id for s in STEPS)
 MARKED_STEPS = ("mixing", "advice")  # done when the worker says so
 
+# Why a step was skipped: asked every time, stored, and shown wherever the call is read back.
+SKIP_REASONS: dict[str, str] = {
+    "declined": "declined to answer",
+    "not_relevant": "not relevant",
+    "out_of_time": "ran out of time",
+    "unsafe_to_ask": "unsafe to ask now",
+}
+# The screens of the call, named as the allocation and the summary say them.
+SCREEN_NAMES: dict[str, str] = {
+    "drug_use": "drug use",
+    "severity": "severity of dependence (SDS)",
+    "alcohol": "alcohol",
+    "gambling": "gambling",
+    "mental_health": "mental health",
+    "domestic_abuse": "domestic abuse",
+    "housing": "housing",
+    "exploitation": "exploitation",
+    "safeguarding": "safeguarding",
+    "employment": "employment",
+    "debt": "debt",
+}
+# Left unscreened, these could hide a reason for one-to-one: the worker must acknowledge it.
+MUST_ACKNOWLEDGE = ("domestic_abuse", "safeguarding")
+
 
 def step_def(step_id: str) -> StepDef:
     for step in STEPS:
@@ -96,6 +120,10 @@ class Facts:
     marks: Mapping[str, str] = field(default_factory=dict)  # step -> skipped | done
     self_harm_recorded: bool = False
     completed: bool = False
+    skip_reasons: Mapping[str, str] = field(default_factory=dict)  # step -> SKIP_REASONS key
+    advice_ticked: int = 0  # advice items ticked as given
+    sex: str = ""  # the person's recorded sex: male, female, other, not_stated or ""
+    age: int | None = None  # the person's age today, from their date of birth
 
 
 @dataclass(frozen=True)
@@ -105,10 +133,24 @@ class StepState:
     state: str  # not_started | in_progress | done | skipped
     flags: tuple[str, ...] = ()  # labels of the flags raised in the step
     due: tuple[str, ...] = ()  # follow-up instruments due and not finished
+    skip_reason: str = ""  # in words, when skipped
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class NotScreened:
+    """A screen of the call that was not done, and why in words."""
+
+    step: str
+    name: str
+    why: str
+
+    @property
+    def words(self) -> str:
+        return f"{self.name} ({self.why})"
 
 
 def _follow_ups(stored: Stored | None) -> list[tuple[str, dict[str, Any], str]]:
@@ -118,6 +160,19 @@ def _follow_ups(stored: Stored | None) -> list[tuple[str, dict[str, Any], str]]:
     inst = load_instrument(stored.instrument, stored.version)
     result = inst.score_so_far(stored.answers, **dict(stored.context))
     return [(f.instrument, dict(f.answers), f.reason) for f in result.follow_ups]
+
+
+def _person_context(facts: Facts) -> dict[str, Any]:
+    """What the forms may take from the person's record: AUDIT-C question 3's threshold."""
+    return {"q3_threshold": facts.sex if facts.sex in ("male", "female") else "unknown"}
+
+
+def _known_context(instrument: str, facts: Facts, wanted: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of ``wanted`` the version in use accepts (a stored older version may not)."""
+    stored = facts.responses.get((instrument, ""))
+    inst = load_instrument(instrument, stored.version if stored else None)
+    known = {spec.id for spec in inst.contexts}
+    return {k: v for k, v in wanted.items() if k in known}
 
 
 def forms_for(step_id: str, facts: Facts) -> list[FormRef]:
@@ -130,7 +185,8 @@ def forms_for(step_id: str, facts: Facts) -> list[FormRef]:
         return [FormRef(step_id, "sds", main, {"substance": main})]
     forms: list[FormRef] = []
     for instrument in step.instruments:
-        forms.append(FormRef(step_id, instrument))
+        context = _known_context(instrument, facts, _person_context(facts))
+        forms.append(FormRef(step_id, instrument, context=context))
         for follow, carried, reason in _follow_ups(facts.responses.get((instrument, ""))):
             forms.append(FormRef(step_id, follow, carried=carried, reason=reason))
     return forms
@@ -153,9 +209,12 @@ def step_state(step_id: str, facts: Facts) -> StepState:
     if step_id == "summary":
         state = "done" if facts.completed else ("skipped" if mark == "skipped" else "not_started")
         return StepState(step_id, step.title, state)
+    why = SKIP_REASONS.get(facts.skip_reasons.get(step_id, ""), "") if mark == "skipped" else ""
     if step_id in MARKED_STEPS:
         state = mark if mark in ("done", "skipped") else "not_started"
-        return StepState(step_id, step.title, state)
+        if step_id == "advice" and state == "done" and not facts.advice_ticked:
+            state = "not_started"  # moving on is not giving advice: nothing was ticked
+        return StepState(step_id, step.title, state, skip_reason=why if state == "skipped" else "")
     forms = forms_for(step_id, facts)
     stored = [facts.responses.get(f.key) for f in forms]
     flags = [label for s in stored if s is not None for label in _flag_labels(s)]
@@ -172,7 +231,14 @@ def step_state(step_id: str, facts: Facts) -> StepState:
         state = "in_progress"
     else:
         state = "not_started"
-    return StepState(step_id, step.title, state, tuple(dict.fromkeys(flags)), due)
+    return StepState(
+        step_id,
+        step.title,
+        state,
+        tuple(dict.fromkeys(flags)),
+        due,
+        why if state == "skipped" else "",
+    )
 
 
 def states(facts: Facts) -> list[StepState]:
@@ -218,6 +284,38 @@ def blocked(step_id: str, facts: Facts) -> str | None:
 def unfinished(facts: Facts) -> list[StepState]:
     """Steps neither done nor deliberately skipped (what the summary warns about)."""
     return [s for s in states(facts) if s.state in ("not_started", "in_progress")]
+
+
+def not_screened(facts: Facts) -> list[NotScreened]:
+    """The screens not done, in call order, each with why: the skip reason or "not finished"."""
+    missing = []
+    for state in states(facts):
+        if state.id not in SCREEN_NAMES or state.state == "done":
+            continue
+        if state.state == "skipped":
+            why = state.skip_reason or "skipped"
+        elif state.state == "in_progress":
+            why = "not finished"
+        else:
+            why = "not asked"
+        missing.append(NotScreened(state.id, SCREEN_NAMES[state.id], why))
+    return missing
+
+
+def must_acknowledge(facts: Facts) -> list[NotScreened]:
+    """Unscreened domestic abuse or safeguarding: the worker acknowledges it before allocating."""
+    return [m for m in not_screened(facts) if m.step in MUST_ACKNOWLEDGE]
+
+
+def known_conflict(instrument: str, item_id: str, value: Any, facts: Facts) -> str | None:
+    """An answer that cannot be true given what is already known, in words, or None."""
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None:
+        return None
+    first_use = instrument == "substance_use" and item_id == "q5"
+    if first_use and facts.age is not None and number > facts.age:
+        return f"age first used ({number:g}) is above their age ({facts.age})"
+    return None
 
 
 def drinks_alcohol(facts: Facts) -> bool:

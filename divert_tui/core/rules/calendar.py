@@ -1,8 +1,8 @@
 """Working days in England and Wales, for the first-contact standard of each scheme.
 
-Bank holidays follow the rules (with substitute days when a fixed holiday falls on a
-weekend; Easter from dateutil), plus the one-off changes the government has announced.
-No extra package is needed and nothing is fetched from the network.
+Bank holidays come from the ``holidays`` package (United Kingdom, England, which Wales
+shares), so a new one-off holiday arrives with an upgrade rather than a code change.
+Nothing is fetched from the network.
 """
 
 from __future__ import annotations
@@ -10,40 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from dateutil.easter import easter
-from dateutil.relativedelta import MO, relativedelta
-
-# One-off moves and additions: (year) -> (days removed, days added).
-_SPECIAL: dict[int, tuple[tuple[date, ...], tuple[date, ...]]] = {
-    2020: ((date(2020, 5, 4),), (date(2020, 5, 8),)),
-    2022: ((date(2022, 5, 30),), (date(2022, 6, 2), date(2022, 6, 3), date(2022, 9, 19))),
-    2023: ((), (date(2023, 5, 8),)),
-}
-
-
-def _substitute(day: date, taken: set[date]) -> date:
-    while day.weekday() >= 5 or day in taken:
-        day += timedelta(days=1)
-    return day
+import holidays
 
 
 @lru_cache(maxsize=64)
 def bank_holidays(year: int) -> frozenset[date]:
-    """English bank holidays of a year."""
-    easter_day = easter(year)
-    days = {
-        easter_day - timedelta(days=2),  # Good Friday
-        easter_day + timedelta(days=1),  # Easter Monday
-        date(year, 5, 1) + relativedelta(weekday=MO(+1)),  # early May
-        date(year, 5, 31) + relativedelta(weekday=MO(-1)),  # spring
-        date(year, 8, 31) + relativedelta(weekday=MO(-1)),  # summer
-    }
-    fixed: set[date] = set()
-    for day in (date(year, 1, 1), date(year, 12, 25), date(year, 12, 26)):
-        moved = _substitute(day, fixed)
-        fixed.add(moved)
-    removed, added = _SPECIAL.get(year, ((), ()))
-    return frozenset((days | fixed | set(added)) - set(removed))
+    """The days off of England and Wales in a year, as gov.uk lists them.
+
+    A fixed holiday on a weekend is replaced by its substitute weekday, so only weekdays
+    are kept (the package also names the weekend day itself).
+    """
+    known = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return frozenset(day for day in known if day.weekday() < 5)
 
 
 def is_working_day(day: date) -> bool:
@@ -98,9 +76,13 @@ def first_contact_state(
     referred_at: date | datetime, working_days: int, today: date, *, contacted: bool
 ) -> str:
     """One word for the queue: "done", "overdue", "due_today" or "due" (not yet)."""
+    return state_for_due(first_contact_due(referred_at, working_days), today, contacted=contacted)
+
+
+def state_for_due(due: date, today: date, *, contacted: bool) -> str:
+    """The same word for a due date already set (a set-aside bar restarts the clock)."""
     if contacted:
         return "done"
-    due = first_contact_due(referred_at, working_days)
     if today > due:
         return "overdue"
     return "due_today" if today == due else "due"

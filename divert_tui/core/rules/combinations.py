@@ -64,6 +64,7 @@ class Matrix:
     labels: dict[str, str]
     cells: dict[tuple[str, str], str]
     catalogue: dict[str, str]  # catalogue code -> column key
+    unrated: frozenset[str] = frozenset()  # catalogue codes with no column, on purpose
 
     def column_of(self, substance: str) -> str | None:
         if substance in self.columns:
@@ -100,7 +101,10 @@ def _parse(raw: dict[str, Any]) -> Matrix:
     for (row, col), value in cells.items():
         if cells.get((col, row)) != value:
             raise ValueError(f"combinations.toml: {row} x {col} is not symmetric")
-    return Matrix(raw["source"], raw["licence"], statuses, columns, labels, cells, catalogue)
+    unrated = frozenset(raw.get("unrated", ()))
+    return Matrix(
+        raw["source"], raw["licence"], statuses, columns, labels, cells, catalogue, unrated
+    )
 
 
 @cache
@@ -135,3 +139,31 @@ def pair_risks(substances: Iterable[str], *, drinks_alcohol: bool = False) -> li
 def risky_pairs(substances: Iterable[str], *, drinks_alcohol: bool = False) -> list[PairRisk]:
     """The pairs to warn about: dangerous, unsafe, caution and unknown (never shown as safe)."""
     return [p for p in pair_risks(substances, drinks_alcohol=drinks_alcohol) if p.risky]
+
+
+# How the heading above the list says each rating: what the list is, in a worker's words.
+HEADING_WORDS = {
+    "DNG": "dangerous",
+    "UNS": "unsafe",
+    "n/r": "not rated (risk unknown)",
+    "CAU": "caution",
+    "LR+": "low risk with synergy",
+    "LR=": "low risk, effects add up",
+    "LR-": "low risk, effects lessen",
+}
+
+
+def pairs_heading(pairs: Iterable[PairRisk]) -> str:
+    """ "2 pairs to mention: 1 dangerous, 1 low risk with synergy" for the pairs listed below
+    it; never "no risky pair" above a pair that is listed."""
+    listed = list(pairs)
+    if not listed:
+        return "Only one substance named: no pair to check."
+    counts: dict[str, int] = {}
+    for pair in sorted(listed, key=lambda p: -p.status.rank):
+        counts[pair.status.code] = counts.get(pair.status.code, 0) + 1
+    parts = [f"{n} {HEADING_WORDS.get(code, code)}" for code, n in counts.items()]
+    noun = "pair" if len(listed) == 1 else "pairs"
+    if len(counts) == 1:
+        return f"{len(listed)} {noun} to mention: {HEADING_WORDS.get(next(iter(counts)), '')}"
+    return f"{len(listed)} {noun} to mention: {', '.join(parts)}"

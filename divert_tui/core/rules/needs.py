@@ -14,6 +14,7 @@ from datetime import date
 
 from divert_tui.core.rules.assessment_flow import Stored
 from divert_tui.core.rules.calendar import add_working_days
+from divert_tui.core.rules.scores import has_own_answers
 from divert_tui.forms import NEED_DOMAINS, load_instrument
 from divert_tui.forms.result import merge_needs
 
@@ -29,6 +30,11 @@ DOMAIN_LABELS = {
     "employment": "Employment",
     "debt": "Debt",
 }
+
+
+def need_words(domain: str) -> str:
+    """A need domain as a worker reads it in a sentence: "drug treatment", never its id."""
+    return DOMAIN_LABELS.get(domain, domain.replace("_", " ")).lower()
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,21 @@ SELF_HARM_FOLLOW_UP_WORKING_DAYS = 1
 
 
 def needs_from(responses: Iterable[Stored]) -> list[NeedFound]:
-    """Every need the answers signal, one per domain, in the order of the need domains."""
+    """Every need the answers signal, one per domain, in the order of the need domains.
+
+    Each instrument gives the reasons of the level it reached only (AUDIT-C 11 says
+    "possible dependence", not also the 5+ and 8+ reasons it passed on the way); a follow-up
+    holding only the answers carried into it (the AUDIT after AUDIT-C) adds nothing yet."""
     found: list[tuple[str, str, str]] = []
     for stored in responses:
+        if not has_own_answers(stored):
+            continue
         inst = load_instrument(stored.instrument, stored.version)
         result = inst.score_so_far(stored.answers, **dict(stored.context))
         for need in result.needs:
-            for reason in need.reasons:
+            at_level = {r.reason for r in inst.needs_rules if r.level == need.level}
+            reasons = [r for r in need.reasons if r in at_level] or need.reasons
+            for reason in reasons:
                 words = (
                     f"{reason} ({stored.subject.replace('_', ' ')})" if stored.subject else reason
                 )
@@ -79,7 +93,14 @@ def needs_from(responses: Iterable[Stored]) -> list[NeedFound]:
     merged = merge_needs(found)
     order = {d: n for n, d in enumerate(NEED_DOMAINS)}
     merged.sort(key=lambda n: order.get(n.domain, len(order)))
-    return [NeedFound(n.domain, n.level, tuple(n.reasons)) for n in merged]
+    return [
+        NeedFound(n.domain, n.level, tuple(_at_top_level(found, n.domain, n.level))) for n in merged
+    ]
+
+
+def _at_top_level(found: list[tuple[str, str, str]], domain: str, level: str) -> list[str]:
+    """The reasons behind a domain's level, once each: those of the forms that reached it."""
+    return list(dict.fromkeys(r for d, lv, r in found if d == domain and lv == level))
 
 
 def concerns_from(responses: Iterable[Stored]) -> list[ConcernDue]:

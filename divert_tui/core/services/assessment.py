@@ -10,7 +10,7 @@ allocation in ``assessment_outcome``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +22,7 @@ from divert_tui.core.models import (
     AdviceGiven,
     Assessment,
     InstrumentResponse,
+    Note,
     Referral,
     Staff,
     SubstanceUse,
@@ -29,6 +30,7 @@ from divert_tui.core.models import (
 )
 from divert_tui.core.rules import advice as advice_rules
 from divert_tui.core.rules import assessment_flow as flow
+from divert_tui.core.rules.call_back import describe
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit, referrals
 from divert_tui.core.services.assessment_safety import sync_concerns
@@ -302,10 +304,17 @@ def save_answer(
         answers = dict(row.answers or {})
         ctx = {**(row.context or {}), **dict(context or {}), **dict(ref.context)}
         if not item_id.startswith(CONTEXT_PREFIX):
+            form = inst.title.split(":")[0]
             try:
                 answers[item_id] = inst.check_answer(item_id, value)
             except (ValueError, KeyError) as exc:
-                raise ValidationError({item_id: str(exc).strip("'")}) from None
+                words = getattr(exc, "words", "") or "that answer is not one this form takes"
+                raise ValidationError({form: words}) from None
+            conflict = flow.known_conflict(
+                inst.id, item_id, answers[item_id], facts_of(session, assessment, referral)
+            )
+            if conflict:
+                raise ValidationError({form: conflict})
         _rescore(row, answers, ctx)
         row.marked = [m for m in (row.marked or []) if m != item_id]
         session.add(row)
@@ -342,29 +351,44 @@ def mark_item(
 
 
 def go_to_step(
-    db: Database, actor: Actor, assessment_id: int, step: str, *, mark: str | None = None
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    step: str,
+    *,
+    mark: str | None = None,
+    reason: str | None = None,
 ) -> AssessmentView:
-    """Move the call to a step; ``mark`` records the step as skipped or done (or clears it)."""
+    """Move the call to a step; ``mark`` records the step as skipped or done (or clears it).
+    Skipping needs a ``reason`` (a key of ``assessment_flow.SKIP_REASONS``), stored with it."""
     if mark not in (None, "", "skipped", "done"):
         raise ValidationError({"mark": "use skipped or done"})
+    if mark == "skipped" and reason not in flow.SKIP_REASONS:
+        words = ", ".join(flow.SKIP_REASONS.values())
+        raise ValidationError({"reason": f"say why the step is skipped: {words}"})
     with db.write() as session:
         assessment, referral = load_pair(session, actor, assessment_id, W)
         facts = facts_of(session, assessment, referral)
         _check_step(facts, step)
         if mark is not None and assessment.completed_at is None:
             marks = dict(assessment.steps or {})
+            reasons = dict(assessment.skip_reasons or {})
             if mark:
                 marks[step] = mark
             else:
                 marks.pop(step, None)
+            if mark == "skipped" and reason:
+                reasons[step] = reason
+            else:
+                reasons.pop(step, None)
             assessment.steps = marks
+            assessment.skip_reasons = reasons
         if assessment.completed_at is None:
             assessment.current_step = step
         assessment.updated_at = utcnow()
         session.add(assessment)
-        audit.record(
-            session, actor, "assessment.step", "assessment", assessment_id, f"{step}:{mark or ''}"
-        )
+        detail = f"{step}:{mark or ''}" + (f":{reason}" if mark == "skipped" else "")
+        audit.record(session, actor, "assessment.step", "assessment", assessment_id, detail)
         return view_of(session, assessment, referral)
 
 
@@ -433,10 +457,26 @@ def tick_advice(
         return view_of(session, assessment, referral)
 
 
-def end_early(db: Database, actor: Actor, assessment_id: int, reason: str) -> AssessmentView:
-    """Close the call as partial (the person hung up, not safe to talk...): resumable later."""
+def end_early(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    reason: str,
+    *,
+    call_back_at: datetime | None = None,
+    now: datetime | None = None,
+) -> AssessmentView:
+    """Close the call as partial (the person hung up, not safe to talk...): resumable later.
+
+    The reason and any agreed call-back are kept on the assessment (the worker's list brings
+    the call-back back when it falls due) and written to the referral's timeline."""
     if not reason.strip():
         raise ValidationError({"reason": "say why the call ended early"})
+    if call_back_at is not None:
+        if call_back_at.tzinfo is None:
+            raise ValidationError({"call-back": "give the call-back with its time zone"})
+        if call_back_at <= (now or utcnow()):
+            raise ValidationError({"call-back": f"{describe(call_back_at)} is already past"})
     with db.write() as session:
         assessment, referral = load_pair(session, actor, assessment_id, W)
         open_for_changes(assessment)
@@ -447,17 +487,33 @@ def end_early(db: Database, actor: Actor, assessment_id: int, reason: str) -> As
                 "(if the call dropped, record that and what you did next)"
             )
         assessment.ended_early_reason = reason.strip()[:500]
+        assessment.call_back_at = call_back_at.astimezone(UTC) if call_back_at else None
         assessment.updated_at = utcnow()
         session.add(assessment)
+        text = f"Call ended early at {flow.step_def(assessment.current_step).title}: "
+        text += assessment.ended_early_reason
+        if call_back_at is not None:
+            text += f". Call-back agreed: {describe(call_back_at)}"
+        session.add(Note(referral_id=referral.id or 0, staff_id=actor.staff_id, text=text))
         audit.record(session, actor, "assessment.end_early", "assessment", assessment_id)
         return view_of(session, assessment, referral)
 
 
 def mixing_and_advice(view: AssessmentView) -> tuple[list[Any], list[Any], list[Any]]:
-    """(risky pairs, mixing advice, substance advice) for the substances of the call."""
+    """(every pair among the substances named, mixing advice, substance advice) for the
+    call; the pairs come riskiest first and include the low-risk ones, so the worker sees
+    what the list is. Advice a score calls for (AUDIT 20+) joins the substance advice."""
     from divert_tui.core.rules import combinations
+    from divert_tui.core.rules.scores import score_table
 
     drinks = flow.drinks_alcohol(view.facts)
-    pairs = combinations.risky_pairs(view.substances, drinks_alcohol=drinks)
-    mixing, per_substance = advice_rules.for_substances(view.substances, drinks_alcohol=drinks)
+    pairs = combinations.pair_risks(view.substances, drinks_alcohol=drinks)
+    totals = {
+        line.instrument: line.total
+        for line in score_table(view.facts)
+        if line.complete and not line.subject
+    }
+    mixing, per_substance = advice_rules.for_substances(
+        view.substances, drinks_alcohol=drinks, totals=totals
+    )
     return pairs, mixing, per_substance

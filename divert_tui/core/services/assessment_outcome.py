@@ -19,6 +19,7 @@ from divert_tui.core.models import (
     Allocation,
     Assessment,
     Need,
+    NeedService,
     Referral,
     Service,
     utcnow,
@@ -52,16 +53,44 @@ S = ReferralStatus
 W = Permission.WORK_REFERRALS
 
 
+ACTION_WORDS = {"advice": "advice given", "signposted": "signposted", "referred": "referred"}
+
+
+@dataclass(frozen=True)
+class NeedDone:
+    """One thing done about a need: advice, or a signposting or referral to one service."""
+
+    id: int
+    action: str
+    service_id: int | None
+    service_name: str
+    status: str
+
+    @property
+    def words(self) -> str:
+        text = ACTION_WORDS.get(self.action, self.action)
+        if self.service_name:
+            text += (
+                f" to {self.service_name}"
+                if self.action == "referred"
+                else f": {self.service_name}"
+            )
+        if self.status not in ("none", "made"):
+            text += f" ({self.status.replace('_', ' ')})"
+        return text
+
+
 @dataclass(frozen=True)
 class NeedRow:
     id: int
     domain: str
     level: str
     reason: str
-    action: str | None
+    action: str | None  # the latest thing done (all of them are in ``done``)
     service_id: int | None
     service_name: str
     status: str
+    done: tuple[NeedDone, ...] = ()
 
     @property
     def label(self) -> str:
@@ -119,6 +148,7 @@ def allocation_facts(facts: flow.Facts, scheme: Scheme | None) -> allocation_rul
         groups_offered=scheme.groups
         if scheme
         else ("cannabis", "cocaine", "nitrous_oxide", "general"),
+        not_screened=tuple(m.words for m in flow.not_screened(facts)),
     )
 
 
@@ -142,6 +172,17 @@ def _need_rows(session: Session, assessment_id: int) -> list[NeedRow]:
         select(Need).where(Need.assessment_id == assessment_id).order_by(col(Need.id))
     ).all()
     names = {s.id: s.name for s in session.exec(select(Service)).all()}
+    done_rows = session.exec(
+        select(NeedService)
+        .where(col(NeedService.need_id).in_([r.id for r in rows]))
+        .order_by(col(NeedService.id))
+    ).all()
+    done: dict[int, list[NeedDone]] = {}
+    for d in done_rows:
+        service = names.get(d.service_id, "") if d.service_id else ""
+        done.setdefault(d.need_id, []).append(
+            NeedDone(d.id or 0, d.action, d.service_id, service, d.status)
+        )
     order = list(DOMAIN_LABELS)
     rows = sorted(rows, key=lambda r: order.index(r.domain) if r.domain in order else 99)
     return [
@@ -154,6 +195,7 @@ def _need_rows(session: Session, assessment_id: int) -> list[NeedRow]:
             r.service_id,
             names.get(r.service_id, "") if r.service_id else "",
             r.status,
+            tuple(done.get(r.id or 0, ())),
         )
         for r in rows
     ]
@@ -201,7 +243,9 @@ def set_need_action(
     service_id: int | None = None,
     status: str | None = None,
 ) -> NeedRow:
-    """What the worker did about a need: advice given, signposted or referred (to a service)."""
+    """Add what the worker did about a need: advice given, signposted or referred (to a
+    service). A need may be met several ways (Marac and an Idva); the same action to the
+    same service again only updates its status."""
     try:
         action = NeedAction(action).value
     except ValueError:
@@ -217,15 +261,64 @@ def set_need_action(
             service = session.get(Service, service_id)
             if service is None or service.force_code not in (None, referral.force_code):
                 raise ValidationError({"service": "that service is not in this force's directory"})
-        need.action = action
-        need.service_id = service_id if action != NeedAction.ADVICE.value else None
+        service_id = service_id if action != NeedAction.ADVICE.value else None
         default = OnwardReferralStatus.MADE if action == "referred" else OnwardReferralStatus.NONE
-        need.status = OnwardReferralStatus(status or default.value).value
+        new_status = OnwardReferralStatus(status or default.value).value
+        same = session.exec(
+            select(NeedService).where(
+                NeedService.need_id == need_id,
+                NeedService.action == action,
+                NeedService.service_id == service_id
+                if service_id is not None
+                else col(NeedService.service_id).is_(None),
+            )
+        ).first()
+        row = same or NeedService(
+            need_id=need_id, action=action, service_id=service_id, created_by=actor.staff_id
+        )
+        row.status = new_status
+        session.add(row)
+        need.action = action
+        need.service_id = service_id
+        need.status = new_status
         need.updated_at = utcnow()
         session.add(need)
         audit.record(session, actor, "assessment.need", "need", need_id, f"{need.domain}:{action}")
         session.flush()
         return next(r for r in _need_rows(session, need.assessment_id) if r.id == need_id)
+
+
+def remove_need_action(db: Database, actor: Actor, need_service_id: int) -> NeedRow:
+    """Take back one thing recorded as done about a need (recorded by mistake)."""
+    with db.write() as session:
+        row = session.get(NeedService, need_service_id)
+        if row is None:
+            raise NotFound(f"no action {need_service_id} on a need")
+        need = session.get(Need, row.need_id)
+        if need is None:
+            raise NotFound(f"no need {row.need_id}")
+        assessment, _ = load_pair(session, actor, need.assessment_id, W)
+        session.delete(row)
+        session.flush()
+        left = session.exec(
+            select(NeedService).where(NeedService.need_id == need.id).order_by(col(NeedService.id))
+        ).all()
+        latest = left[-1] if left else None
+        need.action = latest.action if latest else None
+        need.service_id = latest.service_id if latest else None
+        need.status = latest.status if latest else OnwardReferralStatus.NONE.value
+        need.updated_at = utcnow()
+        session.add(need)
+        audit.record(
+            session,
+            actor,
+            "assessment.need_undo",
+            "need",
+            need.id or 0,
+            f"{need.domain}:{row.action}",
+        )
+        session.flush()
+        return next(r for r in _need_rows(session, need.assessment_id) if r.id == need.id)
 
 
 def complete(
@@ -253,6 +346,7 @@ def _complete_within(
         _sync_needs(session, assessment, facts)
         assessment.completed_at = utcnow()
         assessment.ended_early_reason = None
+        assessment.call_back_at = None
         assessment.current_step = "summary"
         session.add(assessment)
         audit.record(session, actor, "assessment.complete", "assessment", assessment.id or 0)
@@ -278,9 +372,11 @@ def allocate(
     schemes: Mapping[str, Scheme],
     *,
     override_reason: str = "",
+    acknowledge_unscreened: bool = False,
 ) -> AssessmentView:
     """Record the allocation (the suggestion, the choice, why if different) and move the
-    referral to allocated. Completes the assessment first if needed."""
+    referral to allocated. Completes the assessment first if needed. With domestic abuse or
+    safeguarding not screened, the worker must say they know (``acknowledge_unscreened``)."""
     try:
         chosen = AllocationPath(chosen).value
     except ValueError:
@@ -296,6 +392,12 @@ def allocate(
             raise ValidationError(
                 {"override_reason": f"say why not the suggested {suggestion.label}"}
             )
+        unscreened = flow.must_acknowledge(facts)
+        if unscreened and not acknowledge_unscreened:
+            names = " and ".join(m.name for m in unscreened)
+            raise ValidationError(
+                {"not screened": f"{names} not screened: acknowledge this before allocating"}
+            )
         row = session.exec(select(Allocation).where(Allocation.referral_id == referral.id)).first()
         if row is not None and referral.status not in (S.ASSESSED.value, S.ALLOCATED.value):
             raise ServiceError("this referral is past allocation; change it from its booking")
@@ -303,6 +405,9 @@ def allocate(
         row.suggested = suggestion.path.value
         row.chosen = chosen
         row.reasons = list(suggestion.reasons)
+        if unscreened:
+            names = ", ".join(m.words for m in unscreened)
+            row.reasons.append(f"Allocated with the worker aware these were not screened: {names}")
         row.override_reason = override_reason.strip() or None if chosen != row.suggested else None
         row.decided_by = actor.staff_id
         row.decided_at = utcnow()
@@ -313,7 +418,8 @@ def allocate(
             "assessment.allocate",
             "referral",
             referral.id or 0,
-            f"suggested={row.suggested} chosen={chosen}",
+            f"suggested={row.suggested} chosen={chosen}"
+            + (" unscreened_acknowledged" if unscreened else ""),
         )
         if referral.status == S.ASSESSED.value:
             referrals.move_within(

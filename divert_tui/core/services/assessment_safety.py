@@ -37,13 +37,23 @@ from divert_tui.core.vocab import SafeguardingType
 AUTO_TYPES = {kind for kind, _ in CONCERN_FLAGS.values()}
 
 # What the worker can record at the risk protocol; one must be chosen before going on.
+# The long wording is what the safeguarding record says; the short label fits a dialog at 80x24.
 SELF_HARM_ACTIONS: dict[str, str] = {
     "emergency_999": "Life in immediate danger: 999 called (or the person agreed to call) and stayed on the line",
     "urgent_referral": "Urgent referral made now (crisis team, GP same day, or A&E)",
-    "crisis_lines_safety_plan": "Risk explored; crisis lines given (Samaritans 116 123, NHS 111 option 2, Shout 85258) and a safety plan agreed",
+    "crisis_lines_safety_plan": "Risk explored; crisis lines given (Samaritans 116 123, NHS 111 and choose the mental health option, Shout 85258) and a safety plan agreed",
     "no_current_risk": "Risk explored: no current thoughts or plans; crisis lines given",
     "call_dropped": "Call dropped before the risk could be explored: team lead told, call-back attempted",
 }
+SELF_HARM_ACTION_LABELS: dict[str, str] = {
+    "emergency_999": "Life in danger: 999 called, stayed on the line",
+    "urgent_referral": "Urgent referral made now (crisis team, GP, A&E)",
+    "crisis_lines_safety_plan": "Crisis lines given and a safety plan agreed",
+    "no_current_risk": "No current thoughts or plans; crisis lines given",
+    "call_dropped": "Call dropped: team lead told, call-back tried",
+}
+# Actions that need more than the choice itself before they can be recorded.
+SELF_HARM_NEEDS_REFERRED_TO = frozenset({"urgent_referral"})
 
 
 def sync_concerns(
@@ -110,7 +120,7 @@ def record_self_harm_action(
     """Record what was done about PHQ-9 item 9 (required before the call goes on)."""
     if action not in SELF_HARM_ACTIONS:
         raise ValidationError({"action": "choose what was done about the risk"})
-    if action == "urgent_referral" and not referred_to.strip():
+    if action in SELF_HARM_NEEDS_REFERRED_TO and not referred_to.strip():
         raise ValidationError({"referred_to": "say who the urgent referral was made to"})
     with db.write() as session:
         assessment, referral = load_pair(session, actor, assessment_id, Permission.WORK_REFERRALS)

@@ -54,6 +54,7 @@ class AssessmentView:
     current_step: str
     facts: flow.Facts
     advice_given: frozenset[str]
+    call_back_at: datetime | None = None  # agreed when the call ended early (aware UTC)
 
     @property
     def substances(self) -> tuple[str, ...]:
@@ -187,6 +188,7 @@ def self_harm_recorded(session: Session, assessment_id: int) -> bool:
 
 def facts_of(session: Session, assessment: Assessment, referral: Referral) -> flow.Facts:
     subs = substance_rows(session, assessment.id or 0)
+    person = session.get(Person, referral.person_id)
     main = next((s.substance for s in subs if s.is_main), referral.main_substance)
     return flow.Facts(
         substances=tuple(s.substance for s in subs),
@@ -195,15 +197,25 @@ def facts_of(session: Session, assessment: Assessment, referral: Referral) -> fl
         marks=dict(assessment.steps or {}),
         self_harm_recorded=self_harm_recorded(session, assessment.id or 0),
         completed=assessment.completed_at is not None,
+        skip_reasons=dict(assessment.skip_reasons or {}),
+        advice_ticked=len(advice_ids(session, assessment.id or 0)),
+        sex=person.sex or "" if person is not None else "",
+        age=feed_fields.age_on(person.date_of_birth, uk_today()) if person is not None else None,
+    )
+
+
+def advice_ids(session: Session, assessment_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(AdviceGiven.advice_id).where(AdviceGiven.assessment_id == assessment_id)
+        ).all()
     )
 
 
 def view_of(session: Session, assessment: Assessment, referral: Referral) -> AssessmentView:
     person = session.get(Person, referral.person_id)
     name = f"{person.first_name} {person.last_name}" if person else ""
-    given = session.exec(
-        select(AdviceGiven.advice_id).where(AdviceGiven.assessment_id == assessment.id)
-    ).all()
+    given = advice_ids(session, assessment.id or 0)
     return AssessmentView(
         id=assessment.id or 0,
         referral_id=referral.id or 0,
@@ -217,4 +229,5 @@ def view_of(session: Session, assessment: Assessment, referral: Referral) -> Ass
         current_step=assessment.current_step,
         facts=facts_of(session, assessment, referral),
         advice_given=frozenset(given),
+        call_back_at=assessment.call_back_at,
     )

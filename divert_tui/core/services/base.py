@@ -65,6 +65,8 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage settings and the service directory"
     EXPORT_PERSON = "export a person's record"
     VERIFY_AUDIT = "verify the audit trail"
+    MANAGE_SESSIONS = "plan and cancel course sessions"
+    EXPORT_OUTCOMES = "export outcomes to the police"
 
 
 _ALL = frozenset(Permission)
@@ -75,6 +77,8 @@ _LEAD = _WORKER | {
     Permission.OVERRIDE_BAR,
     Permission.VIEW_REPORTS,
     Permission.EXPORT_INTEL,
+    Permission.MANAGE_SESSIONS,
+    Permission.EXPORT_OUTCOMES,
 }
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.WORKER: _WORKER,

@@ -1,74 +1,49 @@
-"""Course groups and their sessions, as the courses area lists them."""
+"""Course sessions as the courses area lists them: a page at a time, from a week ago (so
+last week's rosters can still be marked) onwards, in the actor's forces."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from divert_tui.core.database import Database
-from divert_tui.core.models import Booking, CourseGroup, CourseSession, Staff, utcnow
+from divert_tui.core.models import CourseSession, utcnow
+from divert_tui.core.services import course_store
 from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.course_store import SessionRow
 from divert_tui.core.services.paging import Page, clamp_page
-from divert_tui.core.vocab import BookingStatus
 
+RECENT_DAYS = 7
 
-@dataclass(frozen=True)
-class SessionRow:
-    session_id: int
-    group: str
-    starts_at: datetime
-    duration_minutes: int
-    facilitator: str | None
-    capacity: int
-    booked: int
-
-    @property
-    def places_left(self) -> int:
-        return max(0, self.capacity - self.booked)
+__all__ = ["SessionRow", "upcoming_sessions"]
 
 
 def upcoming_sessions(
-    db: Database, actor: Actor, *, page: int = 0, page_size: int = 50, now: datetime | None = None
+    db: Database,
+    actor: Actor,
+    *,
+    page: int = 0,
+    page_size: int = 50,
+    now: datetime | None = None,
+    recent_days: int = RECENT_DAYS,
 ) -> Page[SessionRow]:
-    """Sessions from now on, soonest first, with how many places are taken."""
+    """Sessions from ``recent_days`` ago on, soonest first, with places taken and left."""
     require(actor, Permission.VIEW_REFERRALS)
-    now = now or utcnow()
-    taken = (
-        select(func.count())
-        .where(
-            Booking.session_id == CourseSession.id,
-            col(Booking.status).in_([BookingStatus.BOOKED.value, BookingStatus.ATTENDED.value]),
-        )
-        .correlate(CourseSession)
-        .scalar_subquery()
-    )
-    condition = col(CourseSession.starts_at) >= now
+    since = (now or utcnow()) - timedelta(days=recent_days)
+    condition = col(CourseSession.starts_at) >= since
+    if not actor.sees_all_forces:
+        condition = condition & col(CourseSession.force_code).in_(sorted(actor.forces))
     with db.read() as session:
         total = session.exec(select(func.count()).select_from(CourseSession).where(condition)).one()
         page = clamp_page(page, total, page_size)
-        rows = session.exec(
-            select(
-                CourseSession.id,
-                CourseGroup.name,
-                CourseSession.starts_at,
-                CourseSession.duration_minutes,
-                Staff.display_name,
-                CourseSession.capacity,
-                taken,
-            )
-            .join(CourseGroup, col(CourseGroup.id) == CourseSession.group_id)
-            .outerjoin(Staff, col(Staff.id) == CourseSession.facilitator_id)
+        courses = session.exec(
+            select(CourseSession)
             .where(condition)
             .order_by(col(CourseSession.starts_at), col(CourseSession.id))
             .offset(page * page_size)
             .limit(page_size)
         ).all()
-    return Page(
-        [SessionRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or 0) for r in rows],
-        total,
-        page,
-        page_size,
-    )
+        rows = course_store.session_rows(session, list(courses))
+    return Page(rows, total, page, page_size)

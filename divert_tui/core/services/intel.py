@@ -8,7 +8,6 @@ is exported once and a second run sends nothing.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from sqlmodel import col, select
 from divert_tui.core import feed_fields
 from divert_tui.core.database import Database
 from divert_tui.core.models import IntelligenceLog, Person, Referral, utcnow
+from divert_tui.core.outfiles import write_csv_rows
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
 
@@ -46,10 +46,11 @@ class IntelExport:
     def count(self) -> int:
         return len(self.rows)
 
-    def write_csv(self, out: TextIO) -> None:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.rows)
+    def write_csv(self, out: TextIO, *, demo: bool = False) -> None:
+        """The logs as CSV through the one file writer: formula cells disarmed, DEMO marked."""
+        write_csv_rows(
+            out, COLUMNS, ([row[name] for name in COLUMNS] for row in self.rows), demo=demo
+        )
 
 
 def export_intel(

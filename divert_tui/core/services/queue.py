@@ -15,6 +15,7 @@ from divert_tui.core.database import Database
 from divert_tui.core.models import ContactAttempt, Person, Referral, Staff
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.paging import Page, clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
 
@@ -34,6 +35,7 @@ class QueueRow:
     worker: str | None
     first_contact_due: date | None
     attempts: int
+    contact_caution: ContactCaution | None = None  # the number is not safe to call or message
 
     def contact_flag(self, today: date) -> str:
         """'overdue', 'due today' or '' for a referral still waiting for its first contact."""
@@ -152,6 +154,7 @@ def _page(
                 worker.display_name,
                 Referral.first_contact_due,
                 attempts,
+                Referral.person_id,
             )
             .join(Person, col(Person.id) == Referral.person_id)
             .outerjoin(worker, col(worker.id) == Referral.assigned_worker_id)
@@ -160,6 +163,8 @@ def _page(
             .offset(page * page_size)
             .limit(page_size)
         )
+        found = session.exec(statement).all()
+        cautions = contact_cautions(session, [r[12] for r in found])
         rows = [
             QueueRow(
                 referral_id=r[0],
@@ -173,8 +178,9 @@ def _page(
                 worker=r[9],
                 first_contact_due=r[10],
                 attempts=r[11] or 0,
+                contact_caution=cautions.get(r[12]),
             )
-            for r in session.exec(statement).all()
+            for r in found
         ]
         shown = f"page {page + 1}, {len(rows)} of {total}"
         if status:

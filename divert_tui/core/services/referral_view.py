@@ -25,11 +25,13 @@ from divert_tui.core.models import (
 )
 from divert_tui.core.models import StatusChange as StatusRow
 from divert_tui.core.rules import contact
-from divert_tui.core.rules.calendar import first_contact_state
+from divert_tui.core.rules.calendar import first_contact_state, state_for_due
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
+from divert_tui.core.services.assessment_record import CallBrief, brief_of
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
+from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
 from divert_tui.core.services.referrals import attempts_of, decide_for
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 
@@ -51,12 +53,15 @@ class PersonView:
 
 @dataclass(frozen=True)
 class EarlierReferral:
+    """Another referral of the same person (earlier or later than the one open)."""
+
     referral_id: int
     force_code: str
     police_reference: str
     referred_at: datetime
     status: str
     outcome: str
+    relation: str = "earlier"  # "earlier" or "later" than the referral open
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,9 @@ class ReferralDetail:
     timeline: tuple[TimelineEntry, ...]
     contact: contact.ContactVerdict
     open_concerns: tuple[OpenConcern, ...] = ()
+    first_contact_at: datetime | None = None  # UK local time of the first attempt
+    contact_caution: ContactCaution | None = None  # the number is not safe to call or message
+    call: CallBrief | None = None  # the latest assessment in one line (assessment_record)
 
 
 @dataclass(frozen=True)
@@ -239,12 +247,16 @@ def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
     ]
 
 
-def earlier_referrals(session: Session, person_id: int, but: int) -> list[EarlierReferral]:
+def earlier_referrals(
+    session: Session, person_id: int, but: int, referred_at: datetime | None = None
+) -> list[EarlierReferral]:
+    """The person's other referrals in date order, each marked earlier or later than ``but``."""
     rows = session.exec(
         select(Referral)
         .where(Referral.person_id == person_id, Referral.id != but)
-        .order_by(col(Referral.referred_at).desc())
+        .order_by(col(Referral.referred_at), col(Referral.id))
     ).all()
+    pivot = _uk(referred_at) if referred_at is not None else None
     return [
         EarlierReferral(
             r.id or 0,
@@ -253,6 +265,7 @@ def earlier_referrals(session: Session, person_id: int, but: int) -> list[Earlie
             _uk(r.referred_at),
             r.status,
             r.status_reason or r.status.replace("_", " "),
+            "later" if pivot is not None and _uk(r.referred_at) > pivot else "earlier",
         )
         for r in rows
     ]
@@ -296,11 +309,19 @@ def open_referral(
             status_reason=referral.status_reason or "",
             assigned_worker=worker,
             first_contact_due=referral.first_contact_due,
-            first_contact=first_contact_state(
-                referred,
-                scheme.first_contact_working_days,
-                today,
-                contacted=referral.first_contact_at is not None,
+            first_contact=(
+                state_for_due(
+                    referral.first_contact_due,
+                    today,
+                    contacted=referral.first_contact_at is not None,
+                )
+                if referral.first_contact_due is not None
+                else first_contact_state(
+                    referred,
+                    scheme.first_contact_working_days,
+                    today,
+                    contacted=referral.first_contact_at is not None,
+                )
             ),
             eligible=verdict.eligible,
             eligibility=verdict.explanation,
@@ -312,10 +333,17 @@ def open_referral(
                 else None
             ),
             person=_person(session, referral.person_id, referred.date()),
-            earlier=tuple(earlier_referrals(session, referral.person_id, referral_id)),
+            earlier=tuple(
+                earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
+            ),
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
             open_concerns=tuple(open_concerns(session, referral_id)),
+            first_contact_at=(
+                _uk(referral.first_contact_at) if referral.first_contact_at else None
+            ),
+            contact_caution=contact_cautions(session, [referral.person_id]).get(referral.person_id),
+            call=brief_of(session, referral),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail

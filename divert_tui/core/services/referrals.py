@@ -26,7 +26,8 @@ from divert_tui.core.models import (
     StatusChange,
     utcnow,
 )
-from divert_tui.core.rules import contact, eligibility
+from divert_tui.core.rules import attendance, contact, eligibility
+from divert_tui.core.rules.calendar import first_contact_due
 from divert_tui.core.rules.lifecycle import check_move
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
@@ -35,6 +36,7 @@ from divert_tui.core.services.base import (
     ConflictError,
     NotFound,
     Permission,
+    PermissionDenied,
     ServiceError,
     ValidationError,
     check_version,
@@ -118,7 +120,7 @@ def _facts(
         "allocation_chosen": allocated is not None,
         "has_booking": any(b == BookingStatus.BOOKED.value for b in bookings),
         "course_completed": any(b == BookingStatus.COMPLETED.value for b in bookings),
-        "missed_sessions": any(b == BookingStatus.DID_NOT_ATTEND.value for b in bookings),
+        "missed_sessions": attendance.assess_missed(bookings, scheme).propose_non_compliant,
         "booking_cancelled": bool(bookings)
         and all(b == BookingStatus.CANCELLED.value for b in bookings),
         "contact_policy_exhausted": verdict.propose_non_compliant and not verdict.declined,
@@ -162,6 +164,11 @@ def claim(
         check_version(referral.version, expected_version, "referral")
         if actor.staff_id is None:
             raise ValidationError({"worker": "only a staff member can claim a referral"})
+        if actor.role is Role.ADMIN:
+            raise PermissionDenied(
+                "an admin account cannot take referrals on: working referrals needs a drug "
+                "worker or team lead account"
+            )
         if referral.assigned_worker_id not in (None, actor.staff_id):
             raise ConflictError("this referral is already claimed by another worker")
         if referral.status not in _OPEN:
@@ -315,7 +322,10 @@ def close_non_compliant(
         verdict = contact.assess_contact(attempts_of(session, referral_id), scheme)
         words = reason.strip() or verdict.reason
         if facts["missed_sessions"] and not verdict.propose_non_compliant:
-            words = reason.strip() or "missed course sessions"
+            statuses = session.exec(
+                select(Booking.status).where(Booking.referral_id == referral_id)
+            ).all()
+            words = reason.strip() or attendance.assess_missed(statuses, scheme).reason
         _move(session, actor, referral, S.NON_COMPLIANT.value, words, facts)
         created = today or datetime.now(feed_fields.UK_TIME).date()
         bar_until = eligibility.bar_end(created, scheme.bar_months)
@@ -406,6 +416,8 @@ def override_bar(
             raise MoveRefused(f"there is no bar to set aside: {verdict.explanation}")
         today = datetime.now(feed_fields.UK_TIME).date()
         referral.bar_override_reason = f"{actor.username}|{today.isoformat()}|{reason.strip()}"
+        # Nobody could call while the bar stood: the first-contact clock starts now.
+        referral.first_contact_due = first_contact_due(today, scheme.first_contact_working_days)
         if referral.status == S.INELIGIBLE.value:
             facts = _facts(session, referral, actor, scheme, reason.strip())
             role = Role.TEAM_LEAD.value if actor.role is Role.TRAINER else actor.role.value

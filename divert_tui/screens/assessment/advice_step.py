@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from divert_tui.core.rules.advice import AdviceItem
-from divert_tui.core.rules.combinations import PairRisk
+from divert_tui.core.rules.combinations import PairRisk, pairs_heading
 
 RISK_STYLES = {
     "DNG": "bold white on red",
@@ -67,12 +67,9 @@ class AdviceStep(Vertical):
         )
 
     def _risk_text(self) -> Text:
-        text = Text()
-        if not self._pairs:
-            text.append("No risky pair among the substances named.\n")
-            return text
-        for pair in self._pairs:
-            style = RISK_STYLES.get(pair.status.code, "")
+        text = Text(pairs_heading(self._pairs or ()) + "\n", style="bold")
+        for pair in self._pairs or ():
+            style = RISK_STYLES.get(pair.status.code, "dim" if not pair.risky else "")
             text.append(f" {pair.status.label.upper()} ", style=style)
             text.append(f"  {_name(pair.a)} + {_name(pair.b)}: {pair.status.meaning}\n")
         return text

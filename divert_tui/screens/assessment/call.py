@@ -7,6 +7,7 @@ through the ordered autosave queue (a thread worker), so nothing typed is lost.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -14,21 +15,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from divert_tui.core.rules import assessment_flow as flow
+from divert_tui.core.rules import scores
+from divert_tui.core.rules.call_back import UK, describe
 from divert_tui.core.services import assessment as svc
 from divert_tui.core.services import assessment_safety as safety
 from divert_tui.core.services.assessment_store import AssessmentView
 from divert_tui.core.vocab import SUBSTANCES
 from divert_tui.forms import load_instrument
+from divert_tui.forms.session import CONTEXT_PREFIX
 from divert_tui.screens.assessment.advice_step import AdviceStep
 from divert_tui.screens.assessment.autosave import Autosaver
-from divert_tui.screens.assessment.dialogs import SelfHarmProtocol
+from divert_tui.screens.assessment.dialogs import EndEarlyDialog, SelfHarmProtocol
+from divert_tui.screens.assessment.footer import CallFooter
 from divert_tui.screens.assessment.panel import StepPanel
 from divert_tui.screens.assessment.summary import SummaryActions, SummaryPane
 from divert_tui.screens.base import DivertScreen
-from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
+from divert_tui.screens.dialogs import ConfirmDialog, PickDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.question import QuestionForm
 
@@ -39,8 +44,10 @@ class AssessmentScreen(SummaryActions, DivertScreen):
     """The call for one referral: ``AssessmentScreen(referral_id)``; resumes an unfinished one."""
 
     AREA = "Assessment"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     DEFAULT_CSS = """
     AssessmentScreen #call { height: 1fr; }
+    AssessmentScreen.-narrow StepPanel { width: 26; padding: 0; }
     AssessmentScreen #step-body { width: 1fr; padding: 0 1; }
     AssessmentScreen #step-head { height: auto; padding: 0 1; margin-bottom: 1; }
     """
@@ -50,18 +57,25 @@ class AssessmentScreen(SummaryActions, DivertScreen):
         Binding(
             "ctrl+up", "previous_step", "Previous step", id="assessment.previous_step", show=False
         ),
-        Binding("ctrl+k", "skip_step", "Skip step", id="assessment.skip_step"),
+        # Priority: a typed answer's text box has its own Ctrl+K, Ctrl+A and Ctrl+E.
+        Binding("ctrl+k", "skip_step", "Skip step", id="assessment.skip_step", priority=True),
         Binding("ctrl+n", "other_form(1)", "Next form", id="assessment.next_form", show=False),
         Binding(
             "ctrl+b", "other_form(-1)", "Previous form", id="assessment.previous_form", show=False
         ),
-        Binding("ctrl+a", "add_substance", "Add substance", id="assessment.add_substance"),
+        Binding(
+            "ctrl+a",
+            "add_substance",
+            "Add substance",
+            id="assessment.add_substance",
+            priority=True,
+        ),
         Binding(
             "ctrl+t", "make_main", "Main substance", id="assessment.main_substance", show=False
         ),
         Binding("ctrl+y", "accept", "Accept allocation", id="assessment.accept"),
         Binding("ctrl+o", "choose_otherwise", "Choose otherwise", id="assessment.otherwise"),
-        Binding("ctrl+e", "end_early", "End call early", id="assessment.end_early"),
+        Binding("ctrl+e", "end_early", "End call", id="assessment.end_early", priority=True),
         Binding("escape", "leave", "Leave (saved)", id="assessment.leave"),
     ]
 
@@ -82,7 +96,13 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             yield StepPanel(id="panel")
             with VerticalScroll(id="step-body"):
                 yield Static("Opening the call…", id="step-head")
-        yield Footer()
+        yield CallFooter()
+
+    async def on_resize(self) -> None:
+        """The footer chooses its keys by width: draw it again when the width changes."""
+        footer = self.query(CallFooter)
+        if footer:
+            await footer.first().recompose()
 
     # --- opening -----------------------------------------------------------------------
 
@@ -195,7 +215,7 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             pairs, mixing, per_substance = svc.mixing_and_advice(self.view)
             if step == "mixing":
                 widget = AdviceStep(
-                    "Risky pairs and what to say", mixing, self.view.advice_given, pairs
+                    "The pairs named and what to say", mixing, self.view.advice_given, pairs
                 )
             else:
                 widget = AdviceStep(
@@ -236,18 +256,61 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             title.append(f"\nSubstances: {', '.join(named)}  (★ main)", style="dim")
         if inst.intro:
             title.append(f"\nSay: {inst.render(inst.intro, ref.context)}", style="italic")
+        results = self._results_so_far(forms[: self.form_index])
+        if results:
+            title.append(f"\nResults: {'; '.join(results)}", style="bold")
         head.update(title)
         form = QuestionForm(
             inst,
             answers=dict(stored.answers) if stored else dict(ref.carried),
             context=dict(stored.context or ref.context) if stored else dict(ref.context),
             marked=stored.marked if stored else (),
+            fixed={*ref.carried, *(CONTEXT_PREFIX + k for k in ref.context)},
+            standing=self._standing(forms, self.form_index),
+            checker=self._checker(ref.instrument),
             id="step-form",
         )
         await body.mount(form)
         self.focus_form(form)
         if self.step == "mental_health" and flow.self_harm_pending(self.view.facts):
             self.call_later(self.protocol)
+
+    def _results_so_far(self, earlier: list[flow.FormRef]) -> list[str]:
+        """The results of the forms of this step already finished, as one line each."""
+        found = []
+        for ref in earlier:
+            stored = self.view.stored(ref.instrument, ref.subject) if self.view else None
+            line = scores.score_line(stored) if stored is not None and stored.completed else None
+            if line is not None:
+                found.append(line.words)
+        return found
+
+    def _checker(self, instrument: str) -> Any:
+        """Checks an answer against what the call already knows (the person's age...)."""
+
+        def check(item_id: str, value: Any) -> str | None:
+            return (
+                flow.known_conflict(instrument, item_id, value, self.view.facts)
+                if self.view
+                else None
+            )
+
+        return check
+
+    def _standing(self, forms: list[flow.FormRef], index: int) -> str:
+        """For a follow-up (the AUDIT after AUDIT-C), the result of the form it follows."""
+        ref = forms[index]
+        if not ref.carried:
+            return ""
+        parents = flow.step_def(self.step).instruments
+        for earlier in reversed(forms[:index]):
+            if earlier.instrument in parents:
+                stored = (
+                    self.view.stored(earlier.instrument, earlier.subject) if self.view else None
+                )
+                line = scores.score_line(stored) if stored is not None else None
+                return line.words if line is not None else ""
+        return ""
 
     def focus_form(self, form: QuestionForm) -> None:
         """Typed answers go to the text box, picked ones to the form itself."""
@@ -309,6 +372,12 @@ class AssessmentScreen(SummaryActions, DivertScreen):
     def _after_form(self, view: AssessmentView) -> None:
         self.view = view
         self._refresh_panel()
+        if self.ref is not None:
+            stored = view.stored(self.ref.instrument, self.ref.subject)
+            line = scores.score_line(stored) if stored is not None else None
+            if line is not None and line.complete:
+                flags = f" · ⚑ {'; '.join(line.flags)}" if line.flags else ""
+                self.notify(line.words + flags, title="Result", timeout=10)
         forms = self.forms()
         later = [n for n, f in enumerate(forms) if n > self.form_index and not self._completed(f)]
         if later:
@@ -394,10 +463,20 @@ class AssessmentScreen(SummaryActions, DivertScreen):
             self.go_to(previous)
 
     def action_skip_step(self) -> None:
+        """Skipping a step is a decision: ask why, store it, then go on."""
         following = flow.next_step(self.step)
-        if following is not None and self.view is not None:
-            self._call(svc.go_to_step, self.step, mark="skipped", then=self._saved)
-            self.go_to(following)
+        if following is None or self.view is None:
+            return
+        step = self.step
+        title = flow.step_def(step).title
+
+        def picked(reason: str | None) -> None:
+            if reason:
+                self._call(svc.go_to_step, step, mark="skipped", reason=reason, then=self._saved)
+                self.go_to(following)
+
+        choices = [(code, words.capitalize()) for code, words in flow.SKIP_REASONS.items()]
+        self.app.push_screen(PickDialog(f"Skip {title}: why?", choices), picked)
 
     def action_other_form(self, delta: int) -> None:
         forms = self.forms()
@@ -437,17 +516,27 @@ class AssessmentScreen(SummaryActions, DivertScreen):
         self._call(svc.add_substance, subject, main=True, then=done)
 
     def action_end_early(self, reason: str = "") -> None:
-        def given(text: str | None) -> None:
-            if text:
+        def given(result: tuple[str, datetime | None] | None) -> None:
+            if not result:
+                return
+            text, call_back = result
 
-                def ended(_: AssessmentView) -> None:
-                    self.notify("Call saved as partial: reopen the referral to resume it.")
-                    self.dismiss_screen()
+            def ended(_: AssessmentView) -> None:
+                message = "Call saved as partial: reopen the referral to resume it."
+                if call_back is not None:
+                    message += f" Call-back {describe(call_back)} is on your list."
+                self.notify(message)
+                self.dismiss_screen()
 
-                self._call(svc.end_early, text, then=ended)
+            self._call(svc.end_early, text, call_back_at=call_back, now=self._now(), then=ended)
 
-        prompt = "Why did the call end? (the person hung up, not safe to talk, call back agreed…)"
-        self.app.push_screen(ReasonDialog("End the call early", prompt, reason), given)
+        self.app.push_screen(EndEarlyDialog(reason, self._now), given)
+
+    def _now(self) -> datetime:
+        """Now on the app's clock (a demo or a test may fix the day)."""
+        today = self.app.today()
+        now = datetime.now(UK)
+        return now if now.date() == today else datetime.combine(today, now.time(), UK)
 
     def action_leave(self) -> None:
         if self.autosaver.pending:

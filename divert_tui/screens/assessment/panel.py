@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from divert_tui.core.rules.assessment_flow import StepState
+from divert_tui.screens import format as fmt
 
 MARKS = {
     "done": ("✓", "green"),
@@ -63,7 +64,8 @@ class StepPanel(Vertical):
             if step.flagged:
                 label.append("  ⚑", style="bold red")
             if step.due:
-                label.append(f"  + {', '.join(step.due)}", style="italic")
+                due = ", ".join(fmt.instrument_name(i) for i in step.due)
+                label.append(f"  then {due}", style="italic")
             options.append(Option(label, id=step.id))
         step_list = self.query_one(OptionList)
         highlighted = step_list.highlighted

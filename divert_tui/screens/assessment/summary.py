@@ -4,65 +4,95 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from divert_tui.core.rules import assessment_flow as flow
+from divert_tui.core.rules import scores
 from divert_tui.core.rules.allocation import PATH_LABELS
 from divert_tui.core.services import assessment_outcome as outcome
 from divert_tui.core.services import directory
 from divert_tui.core.services.assessment_outcome import Summary
 from divert_tui.core.services.directory import ServiceEntry
 from divert_tui.core.vocab import AllocationPath
-from divert_tui.screens.dialogs import PickDialog, ReasonDialog
+from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
 
-ACTION_LABELS = {"advice": "advice given", "signposted": "signposted", "referred": "referred"}
+
+def score_table(summary: Summary) -> Table | Text:
+    """Every score of the call in one compact table: instrument, total, band, flags."""
+    lines = scores.score_table(summary.view.facts)
+    if not lines:
+        return Text("No scores yet.", style="dim")
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=False)
+    table.add_column("Instrument", style="bold", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Band")
+    table.add_column("Flags", style="bold red")
+    for line in lines:
+        name = f"{line.name} ({fmt_label(line.subject)})" if line.subject else line.name
+        score = f"{line.total}/{line.maximum}" + ("" if line.complete else " so far")
+        band = line.band + (" · positive" if line.positive else "")
+        table.add_row(name, score, band, "; ".join(line.flags))
+    return table
+
+
+def fmt_label(code: str) -> str:
+    return code.replace("_", " ")
 
 
 class SummaryPane(Vertical):
     DEFAULT_CSS = """
     SummaryPane { height: auto; padding: 0 1; }
     SummaryPane > Static { height: auto; margin-bottom: 1; }
-    SummaryPane DataTable { height: auto; max-height: 14; margin-bottom: 1; }
+    SummaryPane DataTable { height: auto; max-height: 24; margin-bottom: 1; }
     SummaryPane #allocation { border: round $success; padding: 0 1; }
     SummaryPane #warnings { color: $warning; }
     """
 
+    _summary: Summary | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="warnings")
-        yield Static(Text("Needs (Enter on a need: what was done and which service)", style="bold"))
-        table: DataTable[str] = DataTable(cursor_type="row", id="needs")
-        table.add_columns("Need", "Level", "Done", "Service", "Referral", "Why")
-        yield table
+        yield Static(Text("Scores", style="bold"))
+        yield Static(id="scores")
+        yield Static(
+            Text("Needs (Enter on a need: add what was done, or take it back)", style="bold")
+        )
+        yield DataTable(cursor_type="row", id="needs")
         yield Static(id="concerns")
         yield Static(id="allocation")
 
+    def on_resize(self) -> None:
+        if self._summary is not None:
+            self._fill_needs(self._summary)
+
     def show(self, summary: Summary) -> None:
+        self._summary = summary
         warnings = Text()
-        if summary.unfinished:
-            names = ", ".join(s.title for s in summary.unfinished)
-            warnings.append(f"Not finished (skip them on purpose or go back): {names}")
+        missing = flow.not_screened(summary.view.facts)
+        if missing:
+            warnings.append("Not screened: ", style="bold")
+            warnings.append(", ".join(m.words for m in missing))
+        others = [s for s in summary.unfinished if s.id not in flow.SCREEN_NAMES]
+        if others:
+            names = ", ".join(s.title for s in others)
+            warnings.append(f"\nNot finished (skip them on purpose or go back): {names}")
+        critical = flow.must_acknowledge(summary.view.facts)
+        if critical and not summary.chosen:
+            names = " and ".join(m.name for m in critical)
+            warnings.append(
+                f"\n⚠ {names.capitalize()} not screened: a risk may be missed. "
+                "You will be asked to acknowledge this before allocating.",
+                style="bold",
+            )
         if summary.view.ended_early_reason:
             warnings.append(f"\nThe call was ended early before: {summary.view.ended_early_reason}")
         self.query_one("#warnings", Static).update(warnings)
-        table = self.query_one("#needs", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for need in summary.needs:
-            table.add_row(
-                need.label,
-                need.level,
-                ACTION_LABELS.get(need.action or "", "to do"),
-                need.service_name,
-                "" if need.status == "none" else need.status.replace("_", " "),
-                need.reason,
-                key=str(need.id),
-            )
-        if not summary.needs:
-            table.add_row("No needs found", "", "", "", "", "", key="-none-")
-        if summary.needs:
-            table.move_cursor(row=min(row, len(summary.needs) - 1))
+        self.query_one("#scores", Static).update(score_table(summary))
+        self._fill_needs(summary)
         concerns = Text()
         if summary.concerns:
             concerns.append("Safeguarding concerns\n", style="bold")
@@ -72,6 +102,34 @@ class SummaryPane(Vertical):
             concerns.append(f"{c.detail.splitlines()[0]} ({state})\n")
         self.query_one("#concerns", Static).update(concerns)
         self.query_one("#allocation", Static).update(self._allocation(summary))
+
+    def _fill_needs(self, summary: Summary) -> None:
+        """The needs table, its long cells wrapped to the width there is (never scrolled)."""
+        table = self.query_one("#needs", DataTable)
+        row = table.cursor_row
+        width = max(self.content_size.width or self.app.size.width - 40, 40)
+        need_w, level_w = 16, 6
+        done_w = max(14, (width - need_w - level_w - 8) * 2 // 5)
+        why_w = max(14, width - need_w - level_w - done_w - 8)
+        table.clear(columns=True)
+        table.add_column("Need", width=need_w, key="need")
+        table.add_column("Level", width=level_w, key="level")
+        table.add_column("Done", width=done_w, key="done")
+        table.add_column("Why", width=why_w, key="why")
+        for need in summary.needs:
+            done = "\n".join(d.words for d in need.done) or "to do"
+            table.add_row(
+                Text(need.label),
+                Text(need.level),
+                Text(done, style="" if need.done else "bold yellow"),
+                Text(need.reason),
+                key=str(need.id),
+                height=None,
+            )
+        if not summary.needs:
+            table.add_row("No needs found", "", "", "", key="-none-")
+        if summary.needs:
+            table.move_cursor(row=min(row, len(summary.needs) - 1))
 
     def _allocation(self, summary: Summary) -> Text:
         s = summary.suggestion
@@ -131,17 +189,32 @@ class SummaryActions:
             ("advice", "Advice given (no service)"),
             ("signposted", "Signposted to a service"),
             ("referred", "Referred to a service (tracked)"),
+            *((f"undo:{d.id}", f"Take back: {d.words}") for d in need.done),
         ]
 
         def action_chosen(action: str | None) -> None:
             if not action:
+                return
+            if action.startswith("undo:"):
+                self._undo_need(int(action.removeprefix("undo:")))
                 return
             if action == "advice":
                 self._set_need(need.id, "advice", None)
                 return
             self._pick_service(need.id, need.domain, action)
 
-        self.app.push_screen(PickDialog(f"{need.label}: what was done?", choices), action_chosen)
+        title = f"{need.label}: what was done? (a need can be met by several services)"
+        self.app.push_screen(PickDialog(title, choices), action_chosen)
+
+    def _undo_need(self, done_id: int) -> None:
+        app = self.app
+        self.autosaver.submit(
+            outcome.remove_need_action,
+            app.db,
+            app.require_actor(),
+            done_id,
+            then=self._need_saved,
+        )
 
     def _pick_service(self, need_id: int, domain: str, action: str) -> None:
         force = self.summary.view.force_code if self.summary else ""
@@ -206,10 +279,45 @@ class SummaryActions:
         self.app.push_screen(PickDialog("Allocate to", choices), picked)
 
     def _allocate(self, path: str, reason: str) -> None:
+        """Allocate; with domestic abuse or safeguarding unscreened, the worker confirms first."""
+        critical = flow.must_acknowledge(self.summary.view.facts) if self.summary else []
+
         def done(_: object) -> None:
             self.notify(
                 f"Allocated: {PATH_LABELS[AllocationPath(path)]}. The referral is allocated."
             )
             self.load_summary()
 
-        self._call(outcome.allocate, path, self.app.schemes, override_reason=reason, then=done)
+        def send(acknowledged: bool) -> None:
+            self._call(
+                outcome.allocate,
+                path,
+                self.app.schemes,
+                override_reason=reason,
+                acknowledge_unscreened=acknowledged,
+                then=done,
+            )
+
+        if not critical:
+            send(False)
+            return
+        names = " and ".join(m.name for m in critical)
+        body = (
+            f"Not screened: {', '.join(m.words for m in critical)}.\n"
+            "A risk that would change the allocation may be missed. Allocate anyway, and "
+            "record that you knew?"
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                send(True)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"⚠ {names.capitalize()} not screened",
+                body,
+                "Enter: allocate, I know",
+                "Esc: go back",
+            ),
+            confirmed,
+        )
