@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -10,12 +12,18 @@ from textual.widgets import DataTable, Footer, Static
 from divert_tui.core.services import staff
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.screens.base import DivertScreen
+from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.widgets.app_header import AppHeader
 
 
 class AdminScreen(DivertScreen):
     AREA = "Admin"
-    BINDINGS = [Binding("r", "refresh", "Refresh")]
+    BINDINGS = [
+        Binding("r", "refresh", "Refresh"),
+        Binding("d", "deactivate", "Deactivate"),
+        Binding("a", "activate", "Activate"),
+        Binding("u", "unlock", "Unlock"),
+    ]
     DEFAULT_CSS = """
     AdminScreen #admin-panes > Vertical { width: 1fr; }
     AdminScreen DataTable { height: 1fr; }
@@ -25,7 +33,10 @@ class AdminScreen(DivertScreen):
         yield AppHeader()
         with Horizontal(id="admin-panes"):
             with Vertical():
-                yield Static("Staff  (add with: divert staff add USER --role ROLE --force CODE)")
+                yield Static(
+                    "Staff  (add with: divert staff add USER --role ROLE --force CODE; "
+                    "roles, forces and passwords: divert staff --help)"
+                )
                 staff_table: DataTable[str] = DataTable(id="staff", cursor_type="row")
                 staff_table.add_columns("User", "Name", "Role", "Forces", "State")
                 yield staff_table
@@ -64,4 +75,51 @@ class AdminScreen(DivertScreen):
                 ROLE_LABELS[person.role],
                 ", ".join(person.forces) or "all",
                 state,
+                key=person.username,
             )
+
+    # --- acting on the chosen account -------------------------------------------------------
+
+    def _chosen(self) -> str | None:
+        table = self.query_one("#staff", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def _act(self, service: Callable[..., staff.StaffSummary], username: str, done: str) -> None:
+        def after(person: staff.StaffSummary) -> None:
+            self.notify(f"{person.username}: {done}", title="Staff")
+            self.action_refresh()
+
+        self.call_service(service, self.app.db, self.app.require_actor(), username, then=after)
+
+    def action_deactivate(self) -> None:
+        """Stop the account at once: its open sessions are logged out at their next step."""
+        username = self._chosen()
+        if username is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._act(staff.deactivate, username, "deactivated")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Deactivate {username}?",
+                "They cannot log in, and a session they have open is logged out.",
+                "Enter: deactivate",
+                "Esc: keep",
+            ),
+            confirmed,
+        )
+
+    def action_activate(self) -> None:
+        username = self._chosen()
+        if username is not None:
+            self._act(staff.activate, username, "activated")
+
+    def action_unlock(self) -> None:
+        username = self._chosen()
+        if username is not None:
+            self._act(staff.unlock, username, "unlocked")

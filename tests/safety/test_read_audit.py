@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from divert_tui.core.database import Database
 from divert_tui.core.models import AuditEvent
-from divert_tui.core.services import assessment, queue, safeguarding, search
+from divert_tui.core.services import assessment, assessment_safety, queue, safeguarding, search
 from divert_tui.core.services.base import Actor
 from divert_tui.core.vocab import Role
 from tests.assessment.helpers import seed_referral, worker
@@ -42,6 +42,7 @@ def test_each_read_of_personal_data_appends_one_event(db: Database, admin: Actor
         ("queue.my_work", lambda: queue.my_work(db, wendy)),
         ("queue.caseload", lambda: queue.caseload(db, lead, status="contacting")),
         ("safeguarding.list", lambda: safeguarding.open_concerns(db, lead)),
+        ("assessment.concerns", lambda: assessment_safety.concerns_of(db, wendy, view.id)),
     ]
     for action, read in reads:
         before = _last_id(db)

@@ -3,13 +3,15 @@ message at their next action, or within half a minute if they do nothing."""
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.widgets import DataTable, Input, Static
 
 from divert_tui.core.services import staff
 from divert_tui.core.services.base import Actor
 from divert_tui.screens.login import LoginScreen
 from divert_tui.screens.my_work import MyWorkScreen
-from tests.ui.conftest import add_referrals, log_in, settle
+from tests.ui.conftest import PASSWORD, add_referrals, log_in, settle
 
 
 def _message(app) -> str:  # type: ignore[no-untyped-def]
@@ -66,3 +68,28 @@ async def test_logging_in_again_after_reactivation_works(db, worker, make_app) -
         await log_in(pilot)
         await settle(pilot)
         assert isinstance(app.screen, MyWorkScreen)
+
+
+async def test_an_admin_deactivates_and_unlocks_from_the_admin_area(db, worker, make_app) -> None:
+    staff.add_staff(db, Actor.system("tests"), "boss", "admin", "admin password 1")
+    for _ in range(staff.MAX_FAILED_LOGINS):
+        with contextlib.suppress(staff.LoginError):
+            staff.authenticate(db, "alice", "not the password", terminal="t1")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await log_in(pilot, "boss", "admin password 1")
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one("#staff", DataTable)
+        assert [str(c) for c in table.get_row("alice")][-1] == "locked"
+        table.move_cursor(row=table.get_row_index("alice"))
+        await pilot.press("u")
+        await settle(pilot)
+        assert [str(c) for c in table.get_row("alice")][-1] == "active"
+        await pilot.press("d", "enter")
+        await settle(pilot)
+        assert [str(c) for c in table.get_row("alice")][-1] == "inactive"
+        await pilot.press("a")
+        await settle(pilot)
+        assert [str(c) for c in table.get_row("alice")][-1] == "active"
+    assert staff.authenticate(db, "alice", PASSWORD, terminal="t1").username == "alice"

@@ -154,7 +154,12 @@ def record_self_harm_action(
 
 
 def concerns_of(db: Database, actor: Actor, assessment_id: int) -> list[ConcernRow]:
-    """The safeguarding concerns raised in this assessment, oldest first."""
-    with db.read() as session:
+    """The safeguarding concerns raised in this assessment, oldest first (a read of the
+    person's record, so it is audited)."""
+    with db.write() as session:
         load_pair(session, actor, assessment_id, Permission.VIEW_REFERRALS)
-        return concern_rows(session, assessment_id)
+        rows = concern_rows(session, assessment_id)
+        audit.record(
+            session, actor, "assessment.concerns", "assessment", assessment_id, f"{len(rows)} shown"
+        )
+        return rows
