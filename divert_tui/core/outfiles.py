@@ -199,7 +199,10 @@ def json_text(data: Mapping[str, object], *, demo: bool) -> str:
     """JSON for people and programs; from a demo database its first line says DEMO."""
     if not demo:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    marked = {"DEMO": DEMO_FIRST_LINE.removeprefix("DEMO: "), **{k: v for k, v in data.items() if k != "DEMO"}}
+    marked = {
+        "DEMO": DEMO_FIRST_LINE.removeprefix("DEMO: "),
+        **{k: v for k, v in data.items() if k != "DEMO"},
+    }
     text = json.dumps(marked, indent=2, ensure_ascii=False)
     # '{"DEMO": ...,' on the first line: still JSON, and marked where a person looks first.
     return "{" + text[1:].lstrip() + "\n"

@@ -179,7 +179,8 @@ class ReportsScreen(DivertScreen):
         )
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
-        grid.add_columns(*table.header)
+        # "West Midlands Police" -> "West Midlands": four forces fit at 120 columns.
+        grid.add_columns(*(heading.removesuffix(" Police") for heading in table.header))
         for row in table.rows:
             grid.add_row(*(Text(_cell(value)) for value in row))
 
