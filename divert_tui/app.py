@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.worker import WorkerFailed
 
@@ -188,6 +189,19 @@ class DivertApp(App[None]):
         if self.actor is None:
             raise ServiceError("log in first")
         return self.actor
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Messages carry names and notes people typed: always shown as text, never read as
+        markup (a name such as "[/]" would otherwise stop the app)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def today(self) -> date:
         return self._today or datetime.now(UK).date()
