@@ -15,7 +15,7 @@ from divert_tui.core.vocab import Role
 
 @click.group("db")
 def db_group() -> None:
-    """Database schema."""
+    """Database schema, backups and restores."""
 
 
 @db_group.command("upgrade")
@@ -28,6 +28,51 @@ def db_upgrade(db_url: str | None) -> None:
         click.echo(f"{opened.db.display_url}: upgraded to {', '.join(opened.migrated)}")
     else:
         click.echo(f"{opened.db.display_url}: already up to date")
+
+
+def _database_url(db_url: str | None) -> str:
+    """The database a db command works on, without opening or migrating it."""
+    from divert_tui.commands.common import resolve_db_url
+    from divert_tui.config import load_settings
+    from divert_tui.logs import setup_logging
+
+    settings = load_settings(resolve_db_url(db_url))
+    setup_logging(settings.log_dir)
+    return settings.database_url
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@db_option
+@cli_errors
+def db_backup(file: Path, force: bool, db_url: str | None) -> None:
+    """Copy the SQLite database to FILE while it is in use (owner-only, checked)."""
+    from divert_tui.core.services import backup
+
+    made = backup.backup(_database_url(db_url), file, force=force)
+    click.echo(f"backed up to {made.path} ({made.size_bytes:,} bytes, schema {made.revision})")
+    if not made.audited:
+        click.echo(
+            "divert: not recorded in the audit trail: the database's schema is not this "
+            "version's (run divert db upgrade)",
+            err=True,
+        )
+
+
+@db_group.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@cli_errors
+def db_restore(file: Path, db_url: str | None) -> None:
+    """Replace the SQLite database with the backup FILE, after checking it; the replaced
+    database is kept beside it, renamed with the time. Stop divert everywhere first."""
+    from divert_tui.core.services import backup
+
+    done = backup.restore(_database_url(db_url), file)
+    click.echo(f"restored {done.database} from {file} (schema {done.revision})")
+    if done.kept is not None:
+        click.echo(f"the database it replaced is kept as {done.kept}")
 
 
 @click.group("staff")
