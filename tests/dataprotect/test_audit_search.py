@@ -140,3 +140,16 @@ def test_the_command_line(db_url: str, db: Database, admin: Actor, trail) -> Non
     assert bad.exit_code == 2
     limited = runner.invoke(main, ["audit", "search", "--limit", "1", "--db", db_url])
     assert limited.exit_code == 0 and "showing the newest 1" in limited.stderr
+
+
+def test_a_police_reference_that_looks_like_an_id_is_a_reference(
+    db: Database, admin: Actor
+) -> None:
+    referral_id = seed_referral(db, n=3)
+    with db.write() as session:
+        referral = session.get(Referral, referral_id)
+        referral.police_reference = "REF00007"
+        session.add(referral)
+        person_id = referral.person_id
+    found = audit_search.search(db, admin, AuditFilter(person="ref00007"))
+    assert found.person_ids == (person_id,)

@@ -114,6 +114,11 @@ def find_people(session: Session, text: str) -> set[int]:
     text = text.strip()
     if not text:
         return set()
+    by_reference = session.exec(
+        select(Referral.person_id).where(func.lower(Referral.police_reference) == text.lower())
+    ).all()
+    if by_reference:
+        return set(by_reference)
     by_referral = _REFERRAL_ID.match(text)
     if by_referral:
         referral = session.get(Referral, int(by_referral.group(1)))
@@ -122,11 +127,6 @@ def find_people(session: Session, text: str) -> set[int]:
     if by_person:
         person = session.get(Person, int(by_person.group(1)))
         return {person.id} if person is not None and person.id is not None else set()
-    by_reference = session.exec(
-        select(Referral.person_id).where(func.lower(Referral.police_reference) == text.lower())
-    ).all()
-    if by_reference:
-        return set(by_reference)
     keys = [normalise_name(word) for word in text.split()]
     keys = [key for key in keys if key]
     if not keys:
