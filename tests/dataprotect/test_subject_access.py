@@ -50,6 +50,7 @@ THIRD_PARTY = {
     "concern": "Two children at home, Mia (4) and Leo (7)",
     "note": "Her ex-partner Jordan Blake calls the house",
     "exploitation": "Older man called Dean asks her to hold packages",
+    "status": "Withdrawn for now: staying with her sister Kim in Leeds",
 }
 
 
@@ -78,6 +79,10 @@ def _build(db: Database, wendy: Actor) -> tuple[int, int]:
                            new_value="07700900123", source="feed", changed_at=NOW))  # fmt: skip
         s.add(StatusChange(referral_id=rid, from_status="received", to_status="contacting",
                            at=datetime(2026, 3, 4, 9, tzinfo=UTC), staff_id=wendy.staff_id))  # fmt: skip
+        s.add(StatusChange(referral_id=rid, from_status=None, to_status="received",
+                           at=datetime(2026, 3, 3, 10, tzinfo=UTC), reason="referral received from the officer"))  # fmt: skip
+        s.add(StatusChange(referral_id=rid, from_status="contacting", to_status="withdrawn",
+                           at=datetime(2026, 3, 4, 12, tzinfo=UTC), reason=THIRD_PARTY["status"]))  # fmt: skip
         s.add(ContactAttempt(referral_id=rid, staff_id=wendy.staff_id, outcome="no_answer",
                              attempted_at=datetime(2026, 3, 4, 9, tzinfo=UTC), note=THIRD_PARTY["call"]))  # fmt: skip
         assessment = Assessment(referral_id=rid, worker_id=wendy.staff_id,
@@ -141,7 +146,9 @@ def test_everything_held_is_in_the_json(db: Database, admin: Actor, dana, tmp_pa
     assert data["person"]["contact_detail_changes"][0]["new_value"] == "07700900123"
     (ref,) = data["referrals"]
     assert ref["police_reference"] == "WM/SAR/0001"
-    assert ref["status_changes"][0]["to"] == "contacting"
+    assert [c["to"] for c in ref["status_changes"]] == ["received", "contacting", "withdrawn"]
+    # the app's own words stay in place; what someone typed goes to review
+    assert ref["status_changes"][0]["reason"] == "referral received from the officer"
     assert ref["contact_attempts"][0]["outcome"] == "no_answer"
     (assessment,) = ref["assessments"]
     forms = {f["instrument"]: f for f in assessment["questionnaires"]}

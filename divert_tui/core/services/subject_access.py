@@ -61,9 +61,18 @@ from divert_tui.forms import load_instrument
 ABOUT_OTHERS = frozenset({"dash"})
 #: Reasons the app writes itself when a referral moves on; anything else was typed.
 SYSTEM_REASONS = frozenset(
-    {"assessment completed", "booked onto a session", "one-to-one booked", "non_compliance"}
+    {
+        "referral received from the officer",
+        "assessment completed",
+        "booked onto a session",
+        "one-to-one booked",
+        "non_compliance",
+        "course completed",
+        "left the session early; to be booked again",
+        "did not attend; to be booked again",
+    }
 )
-SYSTEM_REASON_STARTS = ("allocated: ",)
+SYSTEM_REASON_STARTS = ("allocated: ", "session cancelled (", "not eligible", "eligible")
 
 
 def _iso(moment: datetime | date | None) -> str | None:
@@ -101,8 +110,9 @@ TYPED = "typed by staff: may name or describe other people"
 FROM_POLICE = "written by the police: may name or describe other people"
 
 
-def _typed_reason(reason: str | None) -> bool:
-    if not reason:
+def _typed_reason(reason: str | None, eligibility_note: str | None = None) -> bool:
+    """Whether a status reason was typed by someone (the app's own words are not)."""
+    if not reason or reason == eligibility_note:
         return False
     return reason not in SYSTEM_REASONS and not reason.startswith(SYSTEM_REASON_STARTS)
 
@@ -203,7 +213,7 @@ class _Reader:
             "status_reason": self.review.flag(
                 referral.status_reason, f"{where}: reason for its status", TYPED
             )
-            if _typed_reason(referral.status_reason)
+            if _typed_reason(referral.status_reason, referral.eligibility_note)
             else referral.status_reason,
             "eligibility_note": referral.eligibility_note,
             "bar_override_reason": self.review.flag(
@@ -222,7 +232,7 @@ class _Reader:
                     "reason": self.review.flag(
                         s.reason, f"{where}: reason for a change of status on {_words(s.at)}", TYPED
                     )
-                    if _typed_reason(s.reason)
+                    if _typed_reason(s.reason, referral.eligibility_note)
                     else s.reason,
                 }
                 for s in status_changes
