@@ -28,11 +28,11 @@ COLUMNS = [
     ListColumn("detail", "Detail", drop_below=90),
 ]
 FIELDS = (
-    ("person", "Person: id, 'referral N', police ref or name"),
-    ("staff", "Staff member"),
-    ("action", "Action, e.g. view or export"),
-    ("from", "From (dd/mm/yyyy)"),
-    ("to", "To"),
+    ("person", "Person: id, police ref or name"),
+    ("staff", "Staff"),
+    ("action", "Action"),
+    ("from", "From d/m/y"),
+    ("to", "To d/m/y"),
 )
 
 
