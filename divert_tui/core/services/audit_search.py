@@ -42,6 +42,9 @@ PAGE_SIZE = 50
 _REFERRAL_ID = re.compile(r"^(?:referral|ref|r)\s*[#:]?\s*(\d+)$", re.IGNORECASE)
 _PERSON_ID = re.compile(r"^(?:person|p)?\s*[#:]?\s*(\d+)$", re.IGNORECASE)
 
+#: The use cases; the other public names are helpers shared with the CLI and screens.
+__all__ = ["AuditFilter", "AuditPage", "AuditRow", "search"]
+
 
 @dataclass(frozen=True)
 class AuditFilter:

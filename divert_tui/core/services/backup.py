@@ -47,6 +47,9 @@ POSTGRES_ADVICE = (
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
 
+#: The use cases; the other public names are helpers shared with the CLI and screens.
+__all__ = ["BackupError", "BackupResult", "RestoreResult", "backup", "restore"]
+
 
 class BackupError(ServiceError):
     """A backup or restore refused or failed; the message says why and what to do."""
