@@ -153,3 +153,30 @@ def test_a_police_reference_that_looks_like_an_id_is_a_reference(
         person_id = referral.person_id
     found = audit_search.search(db, admin, AuditFilter(person="ref00007"))
     assert found.person_ids == (person_id,)
+
+
+def test_a_place_offered_to_their_referral_is_about_them(db: Database, admin: Actor) -> None:
+    referral_id = seed_referral(db, n=4)
+    with db.write() as session:
+        audit.record(
+            session, admin, "booking.cancel", "booking", 999,
+            f"referral=77 session=3 offered_to_referral={referral_id}",
+        )  # fmt: skip
+        audit.record(session, admin, "booking.cancel", "booking", 998, f"referral={referral_id}7")
+        person_id = session.get(Referral, referral_id).person_id
+    found = audit_search.search(db, admin, AuditFilter(person=str(person_id)))
+    assert [r.entity_id for r in found.page.rows] == ["999"]
+
+
+def test_a_person_search_reads_the_indexes_not_the_whole_trail(db: Database, admin: Actor) -> None:
+    if not db.is_sqlite:
+        pytest.skip("SQLite's query plan")
+    referral_id = seed_referral(db, n=5)
+    with db.read() as session:
+        person_id = session.get(Referral, referral_id).person_id
+        condition = audit_search.person_condition(session, {person_id})
+        query = select(AuditEvent.id).where(condition)
+        compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+    steps = " | ".join(str(row[-1]) for row in plan)
+    assert "SCAN audit_event" not in steps, steps

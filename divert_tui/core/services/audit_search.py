@@ -190,7 +190,15 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
         and_(entity == kind, entity_id.in_(ids)) for kind, ids in owned.items() if ids
     ]
     for rid in referral_ids:
-        terms.append(or_(detail.like(f"%referral={rid} %"), detail.like(f"%referral={rid}")))
+        # Booking events name the referral in the detail (a place offered to it, say);
+        # the action range keeps the term on the action index.
+        terms.append(
+            and_(
+                col(AuditEvent.action) >= "booking.",
+                col(AuditEvent.action) < "booking/",
+                or_(detail.like(f"%referral={rid} %"), detail.like(f"%referral={rid}")),
+            )
+        )
         terms.append(
             and_(
                 col(AuditEvent.action) == "search",
