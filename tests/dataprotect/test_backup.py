@@ -207,3 +207,14 @@ def test_restore_refuses_while_the_database_is_open(
     assert not list(target.parent.glob("*.replaced-*"))
     backup.restore(db_url, saved)  # once it is closed
     assert len(list(target.parent.glob("*.replaced-*"))) == 1
+
+
+def test_restore_onto_a_new_machine_keeps_nothing_and_upgrades(
+    db_url: str, db: Database, tmp_path: Path
+) -> None:
+    saved = backup.backup(db_url, tmp_path / "saved.db").path
+    fresh = tmp_path / "new" / "divert.db"
+    fresh.parent.mkdir()
+    done = backup.restore(f"sqlite:///{fresh}", saved)
+    assert done.kept is None and _integrity(fresh) == "ok" and _mode(fresh) == 0o600
+    assert _actions(f"sqlite:///{fresh}")[-1] == "db.restore"

@@ -1,12 +1,12 @@
 """Searching the audit trail: who saw or changed what about a person, by staff member,
 action and date range, one page at a time in SQL.
 
-A person is found by their person id, a referral id (``referral 12``), a police reference
-or their name; every event about them is then found through the records that belong to
-them (their referrals, assessments, needs, safeguarding concerns, bookings, intelligence
-logs), through events that name one of their referrals in the detail (``referral=12``)
-and through searches that listed one of their referrals. The search itself is audited,
-with the person ids it was about, never the name typed.
+A person is found by a police reference (tried first, since some look like ids), a
+referral id (``referral 12``), their person id, or their name; every event about them is
+then found through the records that belong to them (their referrals, assessments, needs,
+safeguarding concerns, bookings, intelligence logs), through booking events that name one
+of their referrals in the detail (``offered_to_referral=12``) and through searches that
+listed one of their referrals. The search itself is audited, with the person ids it was about, never the name typed.
 """
 
 from __future__ import annotations
