@@ -6,7 +6,8 @@ referral id (``referral 12``), their person id, or their name; every event about
 then found through the records that belong to them (their referrals, assessments, needs,
 safeguarding concerns, bookings, intelligence logs), through booking events that name one
 of their referrals in the detail (``offered_to_referral=12``) and through searches that
-listed one of their referrals. The search itself is audited, with the person ids it was about, never the name typed.
+listed one of their referrals. The search itself is audited, with the person ids it was
+about, never the name typed.
 """
 
 from __future__ import annotations
