@@ -38,6 +38,7 @@ class LazyGroup(click.Group):
         "db": "divert_tui.commands.admin:db_group",
         "demo-data": "divert_tui.commands.demo:demo_data",
         "evaluation-extract": "divert_tui.commands.reports:evaluation_extract_command",
+        "export-person": "divert_tui.commands.subject_access:export_person",
         "import": "divert_tui.commands.intake:import_",
         "intel-export": "divert_tui.commands.intake:intel_export",
         "outcome-export": "divert_tui.commands.courses:outcome_export",

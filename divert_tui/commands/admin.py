@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -14,7 +15,7 @@ from divert_tui.core.vocab import Role
 
 @click.group("db")
 def db_group() -> None:
-    """Database schema."""
+    """Database schema, backups and restores."""
 
 
 @db_group.command("upgrade")
@@ -27,6 +28,51 @@ def db_upgrade(db_url: str | None) -> None:
         click.echo(f"{opened.db.display_url}: upgraded to {', '.join(opened.migrated)}")
     else:
         click.echo(f"{opened.db.display_url}: already up to date")
+
+
+def _database_url(db_url: str | None) -> str:
+    """The database a db command works on, without opening or migrating it."""
+    from divert_tui.commands.common import resolve_db_url
+    from divert_tui.config import load_settings
+    from divert_tui.logs import setup_logging
+
+    settings = load_settings(resolve_db_url(db_url))
+    setup_logging(settings.log_dir)
+    return settings.database_url
+
+
+@db_group.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@db_option
+@cli_errors
+def db_backup(file: Path, force: bool, db_url: str | None) -> None:
+    """Copy the SQLite database to FILE while it is in use (owner-only, checked)."""
+    from divert_tui.core.services import backup
+
+    made = backup.backup(_database_url(db_url), file, force=force)
+    click.echo(f"backed up to {made.path} ({made.size_bytes:,} bytes, schema {made.revision})")
+    if not made.audited:
+        click.echo(
+            "divert: not recorded in the audit trail: the database's schema is not this "
+            "version's (run divert db upgrade)",
+            err=True,
+        )
+
+
+@db_group.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@cli_errors
+def db_restore(file: Path, db_url: str | None) -> None:
+    """Replace the SQLite database with the backup FILE, after checking it; the replaced
+    database is kept beside it, renamed with the time. Stop divert everywhere first."""
+    from divert_tui.core.services import backup
+
+    done = backup.restore(_database_url(db_url), file)
+    click.echo(f"restored {done.database} from {file} (schema {done.revision})")
+    if done.kept is not None:
+        click.echo(f"the database it replaced is kept as {done.kept}")
 
 
 @click.group("staff")
@@ -207,6 +253,110 @@ def audit_verify(db_url: str | None) -> None:
         return
     where = f" at event {report.first_broken_id}" if report.first_broken_id is not None else ""
     fail(f"audit trail broken{where}: {report.problem}")
+
+
+AUDIT_COLUMNS = ("id", "at_uk", "staff", "action", "about", "detail")
+
+
+def _audit_day(value: str | None, option: str):  # type: ignore[no-untyped-def]
+    from divert_tui.core.feed_fields import FieldProblem, parse_when
+
+    if value is None:
+        return None
+    try:
+        return parse_when(value).date()
+    except FieldProblem as exc:
+        raise click.BadParameter(
+            f"{exc} (write the day as YYYY-MM-DD)", param_hint=option
+        ) from None
+
+
+@audit_group.command("search")
+@click.option(
+    "--person", default="", metavar="ID", help="Person id, 'referral N', police reference or name."
+)
+@click.option(
+    "--staff", "staff_member", default="", metavar="USER", help="User name or part of a name."
+)
+@click.option(
+    "--action", default="", metavar="A", help="An action (referral.view) or a part (export)."
+)
+@click.option("--from", "start", metavar="D", help="First day, UK time (YYYY-MM-DD).")
+@click.option("--to", "end", metavar="D", help="Last day, included.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    help="table (default), csv or json, on standard output or to --output.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (owner-only) instead of standard output.",
+)
+@click.option(
+    "--limit",
+    default=200,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="At most this many events, newest first.",
+)
+@db_option
+@cli_errors
+def audit_search_command(
+    person: str,
+    staff_member: str,
+    action: str,
+    start: str | None,
+    end: str | None,
+    output_format: str,
+    output: Path | None,
+    limit: int,
+    db_url: str | None,
+) -> None:
+    """Search the audit trail by person, staff member, action and date range."""
+    from divert_tui.core import outfiles
+    from divert_tui.core.services import audit_search
+    from divert_tui.core.services.settings import is_demo_database
+
+    wanted = audit_search.AuditFilter(
+        person=person, staff=staff_member, action=action,
+        date_from=_audit_day(start, "--from"), date_to=_audit_day(end, "--to"),
+    )  # fmt: skip
+    _, opened = open_for_cli(db_url)
+    found = audit_search.search(opened.db, Actor.system("audit-search"), wanted, page_size=limit)
+    demo = is_demo_database(opened.db)
+    rows = [
+        (r.id, audit_search.uk_time(r.at), r.who, r.action, r.about, r.detail)
+        for r in found.page.rows
+    ]
+    if found.person_ids == ():
+        click.echo(f"divert: no person matches {person!r}", err=True)
+    if output_format == "json":
+        data = {
+            "filter": wanted.in_words(found.person_ids),
+            "total": found.page.total,
+            "events": [dict(zip(AUDIT_COLUMNS, row, strict=True)) for row in rows],
+        }
+        if output is None:
+            click.echo(outfiles.json_text(data, demo=demo), nl=False)
+        else:
+            click.echo(f"wrote {outfiles.write_json_file(output, data, demo=demo)}")
+    elif output_format == "csv" or output is not None:
+        written = outfiles.write_csv_file(output, AUDIT_COLUMNS, rows, demo=demo)
+        if written is not None:
+            click.echo(f"wrote {written}")
+    else:
+        for row in rows:
+            click.echo("\t".join(str(cell) for cell in row))
+    if found.page.total > len(rows):
+        click.echo(
+            f"divert: showing the newest {len(rows)} of {found.page.total:,} events; "
+            "narrow the search or raise --limit",
+            err=True,
+        )
 
 
 @click.group("services")

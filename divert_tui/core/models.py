@@ -400,6 +400,8 @@ class AuditEvent(SQLModel, table=True):
     """Append-only and hash-chained: each row's hash covers its fields and the previous hash."""
 
     __tablename__ = "audit_event"
+    # Added by migration 0011: the events about one record, for audit review and subject access.
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     staff_id: int | None = None

@@ -1,4 +1,4 @@
-"""Admin: staff accounts and the scheme settings in force."""
+"""Admin: staff accounts, the scheme settings in force, and the way to the audit review."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class AdminScreen(DivertScreen):
         Binding("d", "deactivate", "Deactivate"),
         Binding("a", "activate", "Activate"),
         Binding("u", "unlock", "Unlock"),
+        Binding("v", "audit_review", "Audit review and subject access"),
     ]
     DEFAULT_CSS = """
     AdminScreen #admin-panes > Vertical { width: 1fr; }
@@ -60,6 +61,11 @@ class AdminScreen(DivertScreen):
     def on_mount(self) -> None:
         self.query_one("#staff", DataTable).focus()
         self.action_refresh()
+
+    def action_audit_review(self) -> None:
+        from divert_tui.screens.audit_review import AuditReviewScreen
+
+        self.app.push_screen(AuditReviewScreen())
 
     def action_refresh(self) -> None:
         self.call_service(staff.list_staff, self.app.db, self.app.require_actor(), then=self._show)
