@@ -7,13 +7,14 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from divert_tui.core.services import staff
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 
 
 class AdminScreen(DivertScreen):

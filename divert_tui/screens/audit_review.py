@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from divert_tui.core.feed_fields import FieldProblem, parse_when
 from divert_tui.core.services import audit_search, subject_access
@@ -19,6 +19,7 @@ from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
+from divert_tui.widgets.plain import Static
 
 COLUMNS = [
     ListColumn("at", "When (UK)", narrow_label="When", narrow_width=16),

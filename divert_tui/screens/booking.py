@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from divert_tui.core.rules.attendance import MissedVerdict, assess_missed
 from divert_tui.core.rules.recurrence import in_words
@@ -25,6 +25,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
 from divert_tui.widgets.paged_table import TablePage
+from divert_tui.widgets.plain import Static
 
 if TYPE_CHECKING:
     from divert_tui.screens.base import DivertScreen

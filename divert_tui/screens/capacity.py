@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from divert_tui.core.services import course_capacity
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 
 
 class CapacityScreen(DivertScreen):

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from divert_tui.core.services import caseload as caseload_service
 from divert_tui.core.services import workload
@@ -21,6 +21,7 @@ from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
+from divert_tui.widgets.plain import Static
 
 PAGE_SIZE = 50
 

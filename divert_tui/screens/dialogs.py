@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.plain import Static
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}

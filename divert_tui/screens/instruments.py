@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.forms import Instrument, list_instruments
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 from divert_tui.widgets.question import QuestionForm
 
 

@@ -6,9 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.plain import Static
 
 
 class LockScreen(DivertModal):

@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.config import display_url
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.core.vocab import Role
 from divert_tui.screens.base import DivertScreen
+from divert_tui.widgets.plain import Label, Static
 
 LOGIN_CSS = """
 #login-box { width: 60; height: auto; border: round $primary; padding: 1 2; margin-top: 3; }

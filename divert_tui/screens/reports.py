@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from divert_tui.core.outfiles import Table
 from divert_tui.core.rules.metrics import Period, definitions, last_complete_months
@@ -21,6 +21,7 @@ from divert_tui.core.services import reports, trends
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.charts import ReportChart, charts_for
+from divert_tui.widgets.plain import Static
 
 # The tables a team lead reads first come first; the definitions are under F1.
 SKIPPED = ("About", "Definitions")

@@ -11,12 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input
 
 from divert_tui.core.services import sessions
 from divert_tui.core.services.base import ValidationError
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog
+from divert_tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
     from divert_tui.screens.base import DivertScreen

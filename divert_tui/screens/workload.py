@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer
 
 from divert_tui.core.services import workload
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 
 COLUMNS = [
     ("name", "Worker"),

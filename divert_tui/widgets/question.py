@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from divert_tui.core.rules.needs import need_words
 from divert_tui.forms import Instrument, ScoreResult, load_instrument
 from divert_tui.forms.model import FlagRule
 from divert_tui.forms.session import FormSession, Step
+from divert_tui.widgets.plain import Static
 
 
 class QuestionForm(Widget, can_focus=True):

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.core.rules.advice import AdviceItem
 from divert_tui.core.rules.combinations import PairRisk, pairs_heading
+from divert_tui.widgets.plain import Static
 
 RISK_STYLES = {
     "DNG": "bold white on red",

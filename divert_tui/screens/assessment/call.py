@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 
 from divert_tui.core.rules import assessment_flow as flow
 from divert_tui.core.rules import scores
@@ -35,6 +35,7 @@ from divert_tui.screens.assessment.summary import SummaryActions, SummaryPane
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, PickDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 from divert_tui.widgets.question import QuestionForm
 
 FORM_STEPS = {s.id for s in flow.STEPS if s.instruments}

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.core.rules.call_back import parse_call_back
@@ -20,6 +20,7 @@ from divert_tui.core.services.assessment_safety import (
 )
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS
+from divert_tui.widgets.plain import Static
 
 ACTION_KEYS = list(SELF_HARM_ACTION_LABELS)
 

@@ -7,11 +7,12 @@ from time import monotonic
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.core.rules.assessment_flow import StepState
 from divert_tui.screens import format as fmt
+from divert_tui.widgets.plain import Static
 
 MARKS = {
     "done": ("✓", "green"),

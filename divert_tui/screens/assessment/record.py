@@ -9,12 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from divert_tui.core.services import assessment_record as record_svc
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.plain import Static
 
 
 def default_print_path(police_reference: str) -> Path:

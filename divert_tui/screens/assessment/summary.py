@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from divert_tui.core.rules import assessment_flow as flow
 from divert_tui.core.rules import scores
@@ -19,6 +19,7 @@ from divert_tui.core.services.assessment_outcome import Summary
 from divert_tui.core.services.directory import ServiceEntry
 from divert_tui.core.vocab import AllocationPath
 from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
+from divert_tui.widgets.plain import Static
 
 
 def score_table(summary: Summary) -> Table | Text:
