@@ -1,6 +1,7 @@
 """Scripted people a trainer can find by name and role-play a first call with.
 
-They are part of every demo cohort: referred on the demo's "today", status ``received``,
+They are the scenarios marked ``in_cohort`` in ``demo/scenarios/*.toml`` (Tyler Ashworth,
+Callum Whitfield, Amira Qureshi: the handouts use them), and part of every demo cohort: referred on the demo's "today", status ``received``,
 assigned to the first West Midlands worker (the account the role picker logs in as), so a
 trainee finds them at the top of their queue. ``script`` is what the trainer, playing the
 person on the phone, should disclose when asked.
@@ -9,7 +10,6 @@ person on the phone, should disclose when asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,109 +18,9 @@ from divert_tui.core.schemes import Scheme
 from divert_tui.demo.clock import to_utc
 from divert_tui.demo.data import RECEIVED
 from divert_tui.demo.lives import Ids, Sink, referral_row
+from divert_tui.demo.scenario_book import Scenario, all_scenarios
 
-
-@dataclass(frozen=True)
-class Scenario:
-    key: str
-    first_name: str
-    last_name: str
-    age: int
-    birthday: tuple[int, int]  # (month, day)
-    sex: str
-    self_defined_ethnicity: str
-    officer_observed_ethnicity: str
-    postcode: str
-    phone: str
-    substances: tuple[str, ...]
-    location: str
-    minute: int  # minutes after local midnight on "today" when the officer referred them
-    feed_notes: str
-    summary: str
-    script: tuple[str, ...]
-
-    def date_of_birth(self, today: date) -> date:
-        month, day = self.birthday
-        born = date(today.year - self.age, month, day)
-        if (month, day) > (today.month, today.day):
-            born = date(today.year - self.age - 1, month, day)
-        return born
-
-
-SCENARIOS: tuple[Scenario, ...] = (
-    Scenario(
-        key="cannabis_only",
-        first_name="Tyler",
-        last_name="Ashworth",
-        age=19,
-        birthday=(3, 14),
-        sex="male",
-        self_defined_ethnicity="W1",
-        officer_observed_ethnicity="IC1",
-        postcode="B23 6QT",
-        phone="+447700900101",
-        substances=("cannabis",),
-        location="High Street, Erdington",
-        minute=9 * 60 + 12,
-        feed_notes="Small bag of herbal cannabis found on a stop and search; co-operative.",
-        summary="A young man who smokes cannabis most evenings; first referral, no other needs.",
-        script=(
-            "Smokes about a gram of herbal cannabis most evenings, to help him sleep.",
-            "Started at 15 with friends; lives with his mum and younger brother.",
-            "Works part-time in a warehouse; worried about losing the job.",
-            "No alcohol to speak of; no mental health concerns when asked (PHQ-2 and GAD-2 low).",
-            "Happy to do the group course; evenings suit him best.",
-        ),
-    ),
-    Scenario(
-        key="cocaine_alcohol",
-        first_name="Callum",
-        last_name="Whitfield",
-        age=27,
-        birthday=(8, 2),
-        sex="male",
-        self_defined_ethnicity="W1",
-        officer_observed_ethnicity="IC1",
-        postcode="CV1 4FR",
-        phone="+447700900202",
-        substances=("cocaine",),
-        location="Far Gosford Street, Coventry",
-        minute=10 * 60 + 47,
-        feed_notes="Wrap of powder cocaine found outside a bar at 01:30; had been drinking.",
-        summary="Uses cocaine at weekends with heavy drinking: the mixing risk and AUDIT matter.",
-        script=(
-            "Uses a gram or two of cocaine most Saturdays, always with drinking.",
-            "Drinks 8 to 10 pints on a night out, most weekends; sometimes during the week too.",
-            "Answer AUDIT-C so that it is positive, then the full AUDIT around 16 to 19.",
-            "Has had chest pains once after a long night; did not see a doctor.",
-            "Some debt on credit cards; no housing problems.",
-        ),
-    ),
-    Scenario(
-        key="nitrous_domestic_abuse",
-        first_name="Amira",
-        last_name="Qureshi",
-        age=22,
-        birthday=(11, 21),
-        sex="female",
-        self_defined_ethnicity="A2",
-        officer_observed_ethnicity="IC4",
-        postcode="B10 0HJ",
-        phone="+447700900303",
-        substances=("nitrous_oxide",),
-        location="Retail park car park, Small Heath",
-        minute=13 * 60 + 5,
-        feed_notes="Canisters of nitrous oxide in a car; partner in the driver's seat spoke for her.",
-        summary="Nitrous oxide user who discloses domestic abuse when asked in private.",
-        script=(
-            "Uses nitrous oxide balloons with her partner two or three times a week.",
-            "Has had tingling in her feet lately (a sign of B12 damage: the advice matters).",
-            "Check she is safe to talk: she is, only when her partner is out.",
-            "On routine enquiry she discloses that her partner controls her money and phone.",
-            "Answers to the Dash questions reach the high-risk threshold: Marac referral.",
-        ),
-    ),
-)
+SCENARIOS: tuple[Scenario, ...] = tuple(s for s in all_scenarios() if s.in_cohort)
 
 
 def scripted_minute(minute: int, index: int, now: int) -> int:
