@@ -78,19 +78,35 @@ class LazyGroup(click.Group):
     is_flag=True,
     help="Open a throwaway database filled with synthetic people, for training. Never touches real data.",
 )
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="With --demo --db FILE: throw the kept demo database away and start afresh.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=None,
+    metavar="S",
+    help="With --demo: the seed of the synthetic people (the same seed gives the same people).",
+)
 @click.version_option(__version__, "--version", "-V", prog_name="divert")
 @click.pass_context
-def main(ctx: click.Context, db_url: str | None, demo: bool) -> None:
+def main(ctx: click.Context, db_url: str | None, demo: bool, reset: bool, seed: int | None) -> None:
     """divert: the case tool of a police pre-arrest drug diversion service.
 
     With no command, opens the app (log in first; in --demo pick a role).
     """
+    if (reset or seed is not None) and not demo:
+        raise click.UsageError("--reset and --seed go with --demo")
     if ctx.invoked_subcommand is None:
-        run_app(db_url, demo)
+        run_app(db_url, demo, reset=reset, seed=seed)
 
 
 @cli_errors
-def run_app(db_url: str | None, demo: bool) -> None:
+def run_app(
+    db_url: str | None, demo: bool, *, reset: bool = False, seed: int | None = None
+) -> None:
     """Open the app at once; the database opens in the background while the first screen shows."""
     from divert_tui.app import DivertApp
     from divert_tui.config import check_database_url, load_settings
@@ -104,7 +120,10 @@ def run_app(db_url: str | None, demo: bool) -> None:
     load_schemes(settings.schemes_dir)
     if demo:
         app = DivertApp(
-            partial(_open_demo, db_url, settings), settings, demo=True, log_path=log_path
+            partial(_open_demo, db_url, settings, reset=reset, seed=seed),
+            settings,
+            demo=True,
+            log_path=log_path,
         )
     else:
         app = DivertApp(partial(_open_live, settings), settings, log_path=log_path)
@@ -142,16 +161,21 @@ def _open_live(settings: Settings) -> Opened:
     return opened
 
 
-def _open_demo(db_url: str | None, settings: Settings) -> Opened:
+def _open_demo(
+    db_url: str | None, settings: Settings, *, reset: bool = False, seed: int | None = None
+) -> Opened:
+    from divert_tui.demo.cohort import DEFAULT_SEED
     from divert_tui.demo.session import open_demo
     from divert_tui.screens.format import UK
 
     now = datetime.now(UK)
     return open_demo(
         db_url,
+        seed=DEFAULT_SEED if seed is None else seed,
         today=now.date(),
         schemes_dir=settings.schemes_dir,
         now_minute=now.hour * 60 + now.minute,
+        reset=reset,
     )
 
 

@@ -42,6 +42,7 @@ from divert_tui.demo.people import PersonMaker, Places, age_for_band, quota, sta
 from divert_tui.demo.repeats import Known, Returning
 from divert_tui.demo.scenarios import SCENARIOS, scenario_referrals
 from divert_tui.demo.sessions import SessionBook, course_groups
+from divert_tui.demo.shift import DATED_TO_KEY
 from divert_tui.demo.writer import TABLES, Writer
 
 DEFAULT_TODAY = date(2026, 11, 29)
@@ -146,6 +147,7 @@ def fill_demo(
                 connection, writer, referrals, seed, today, schemes, forces, now_minute
             )
         session.merge(models.Setting(key=DATASET_KEY, value=DEMO))
+        session.merge(models.Setting(key=DATED_TO_KEY, value=today.isoformat()))
         audit.record(
             session,
             Actor.system("demo-data", demo=True),

@@ -28,6 +28,7 @@ from divert_tui.core.database import sqlite_path
 from divert_tui.core.models import Referral
 from divert_tui.core.services.settings import DATASET_KEY, DEMO, is_demo_database
 from divert_tui.demo.cohort import DEFAULT_REFERRALS, DEFAULT_SEED, DemoRefused, fill_demo
+from divert_tui.demo.shift import date_up_to
 
 PREFIX = "divert-demo-"
 REFUSAL = "the demo only runs on its own throwaway database; drop --db"
@@ -88,25 +89,45 @@ def open_demo(
     today: date | None = None,
     schemes_dir: Path | None = None,
     now_minute: int | None = None,
+    reset: bool = False,
 ) -> Opened:
     """Create, migrate and fill the demo database (or reopen a demo one given by ``url``).
 
-    ``now_minute`` is the real UK time on ``today``, so that nothing is dated after it."""
+    ``now_minute`` is the real UK time on ``today``, so that nothing is dated after it.
+    A kept demo is dated up to ``today`` (its dates shifted, its people unchanged);
+    ``reset`` throws a kept demo file away first and fills a fresh one."""
     if url is None:
         remove_stale_demo_folders()
         url = f"sqlite:///{demo_database_path()}"
     else:
         check_demo_url(url)
+        if reset:
+            remove_demo_file(url)
     opened = open_database(url, schemes_dir)
     try:
         if not is_demo_database(opened.db) or not _has_referrals(opened):
             fill_demo(
                 opened.db, referrals, seed, today, schemes=opened.schemes, now_minute=now_minute
             )
+        elif today is not None:
+            date_up_to(opened.db, today)
     except BaseException:
         opened.db.dispose()
         raise
     return opened
+
+
+def remove_demo_file(url: str) -> None:
+    """Delete a kept demo database (and its journal files), after ``check_demo_url`` passed.
+
+    Checked again here: only a file that says it is a demo is ever deleted."""
+    path = sqlite_path(make_url(url))
+    if path is None or not path.exists():
+        return
+    if path.stat().st_size > 0 and not _is_demo_file(path):
+        raise DemoRefused(f"{REFUSAL} (that file is not a demo database)")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def discard_demo(opened: Opened) -> None:
