@@ -1,6 +1,6 @@
 """data protection: the audit trail searched by the records a person owns
 
-Revision ID: 0011
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02 07:45:00
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0011"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
