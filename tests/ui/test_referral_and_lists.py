@@ -253,3 +253,24 @@ async def test_the_header_says_when_first_contact_was_made(db, worker, make_app)
         assert "first contact made" in facts
         made = facts.split("first contact made", 1)[1]
         assert "due" not in made.split("\n", 1)[0]
+
+
+async def test_refreshing_the_staff_list_keeps_the_cursor_on_the_person(db, make_app) -> None:
+    made = staff.add_staff(db, Actor.system("tests"), "root.admin", "admin", PASSWORD)
+    for name in ("b.worker", "c.worker", "d.worker"):
+        staff.add_staff(
+            db, Actor.system("tests"), name, "worker", PASSWORD, forces=["west_midlands"]
+        )
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot, made.username)
+        await settle(pilot)
+        table = app.screen.query_one("#staff", DataTable)
+        await pilot.press("down", "down")
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        staff.add_staff(
+            db, Actor.system("tests"), "a.first", "worker", PASSWORD, forces=["west_midlands"]
+        )
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
