@@ -344,12 +344,20 @@ class DivertApp(App[None]):
             binding = active.binding
             if not binding.description or key.startswith("super+"):
                 continue  # super+c repeats ctrl+c, for a Mac keyboard
+            if not self._area_allowed(binding.action):
+                continue  # another role's area: the key only says whose it is
             shown = binding.key_display or self.get_key_display(binding)
             row = describe_binding(shown or key, binding, active.node is self, title)
             ranked.append((self._help_rank(active.node, binding), row))
         ranked.sort(key=lambda item: (item[0], item[1][0]))
         notes = getattr(self.screen, "help_notes", None)
         self.push_screen(HelpScreen(title, [row for _, row in ranked], notes() if notes else ()))
+
+    def _area_allowed(self, action: str) -> bool:
+        if not action.startswith("area("):
+            return True
+        mode = action.removeprefix("area(").strip("')\"")
+        return self.actor is not None and self.actor.can(AREA_PERMISSIONS[mode])
 
     def _help_rank(self, node: object, binding: Binding) -> int:
         """The screen's own keys first, then its lists', then Textual's own, then the app's."""

@@ -73,6 +73,9 @@ class AdminScreen(DivertScreen):
 
     def _show(self, people: list[staff.StaffSummary]) -> None:
         table = self.query_one("#staff", DataTable)
+        followed = None
+        if table.row_count:
+            followed = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear()
         for person in people:
             state = "locked" if person.locked else ("active" if person.active else "inactive")
@@ -84,6 +87,9 @@ class AdminScreen(DivertScreen):
                 state,
                 key=person.username,
             )
+        usernames = [person.username for person in people]
+        if followed in usernames:  # a refresh keeps the cursor on the same person
+            table.move_cursor(row=usernames.index(followed))
 
     # --- acting on the chosen account -------------------------------------------------------
 

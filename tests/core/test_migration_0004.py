@@ -3,19 +3,45 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from divert_tui.core import database
 from divert_tui.core.database import Database, upgrade
 from divert_tui.core.vocab import OFFICER_OBSERVED_ETHNICITY
 
+PG_URL = os.environ.get("DIVERT_TEST_DATABASE_URL", "")
 
-def test_retired_ic_codes_become_unknown(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+
+@pytest.fixture
+def empty_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database on the backend under test (its own PostgreSQL database)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    base = make_url(PG_URL)
+    name = f"divert_0004_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def test_retired_ic_codes_become_unknown(empty_url: str) -> None:
+    db = Database(empty_url)
     try:
         command.upgrade(database._alembic_config(db.engine), "0003")
         with db.engine.begin() as connection:
@@ -25,7 +51,7 @@ def test_retired_ic_codes_become_unknown(tmp_path: Path) -> None:
                         "INSERT INTO person (id, first_name, last_name, first_name_key, "
                         "last_name_key, date_of_birth, sex, officer_observed_ethnicity, "
                         "needs_interpreter, created_at, version) VALUES (:id, 'A', 'B', 'a', "
-                        "'b', :born, 'male', :code, 0, '2026-01-01 00:00:00', 1)"
+                        "'b', :born, 'male', :code, false, '2026-01-01 00:00:00', 1)"
                     ),
                     {"id": n, "born": date(2000, 1, 1), "code": code},
                 )

@@ -253,3 +253,39 @@ async def test_the_header_says_when_first_contact_was_made(db, worker, make_app)
         assert "first contact made" in facts
         made = facts.split("first contact made", 1)[1]
         assert "due" not in made.split("\n", 1)[0]
+
+
+async def test_refreshing_the_staff_list_keeps_the_cursor_on_the_person(db, make_app) -> None:
+    made = staff.add_staff(db, Actor.system("tests"), "root.admin", "admin", PASSWORD)
+    for name in ("b.worker", "c.worker", "d.worker"):
+        staff.add_staff(
+            db, Actor.system("tests"), name, "worker", PASSWORD, forces=["west_midlands"]
+        )
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot, made.username)
+        await settle(pilot)
+        table = app.screen.query_one("#staff", DataTable)
+        await pilot.press("down", "down")
+        chosen = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        staff.add_staff(
+            db, Actor.system("tests"), "a.first", "worker", PASSWORD, forces=["west_midlands"]
+        )
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == chosen
+
+
+async def test_f1_lists_only_the_areas_the_person_can_use(db, worker, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await log_in(pilot)
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        rows = {
+            str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(table.row_count)
+        }
+        assert rows.get("Go to My work") == "F2" and rows.get("Go to Courses") == "F4"
+        assert "Go to Caseload" not in rows and "Go to Admin" not in rows
