@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli
+from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli, parse_day
 from divert_tui.core.services import audit, staff
 from divert_tui.core.services.base import ROLE_LABELS, Actor
 from divert_tui.core.vocab import Role
@@ -258,19 +258,6 @@ def audit_verify(db_url: str | None) -> None:
 AUDIT_COLUMNS = ("id", "at_uk", "staff", "action", "about", "detail")
 
 
-def _audit_day(value: str | None, option: str):  # type: ignore[no-untyped-def]
-    from divert_tui.core.feed_fields import FieldProblem, parse_when
-
-    if value is None:
-        return None
-    try:
-        return parse_when(value).date()
-    except FieldProblem as exc:
-        raise click.BadParameter(
-            f"{exc} (write the day as YYYY-MM-DD)", param_hint=option
-        ) from None
-
-
 @audit_group.command("search")
 @click.option(
     "--person", default="", metavar="ID", help="Person id, 'referral N', police reference or name."
@@ -323,7 +310,7 @@ def audit_search_command(
 
     wanted = audit_search.AuditFilter(
         person=person, staff=staff_member, action=action,
-        date_from=_audit_day(start, "--from"), date_to=_audit_day(end, "--to"),
+        date_from=parse_day(start, "--from"), date_to=parse_day(end, "--to"),
     )  # fmt: skip
     _, opened = open_for_cli(db_url)
     found = audit_search.search(opened.db, Actor.system("audit-search"), wanted, page_size=limit)

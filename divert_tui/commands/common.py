@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import date
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -140,3 +141,17 @@ def cli_errors(function: F) -> F:
             )
 
     return wrapper  # type: ignore[return-value]
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """A day given on the command line (ISO or UK day-first); a usage error names the option."""
+    from divert_tui.core.feed_fields import FieldProblem, parse_when
+
+    if value is None:
+        return None
+    try:
+        return parse_when(value).date()
+    except FieldProblem as exc:
+        raise click.BadParameter(
+            f"{exc}; write the day as YYYY-MM-DD or DD/MM/YYYY", param_hint=option
+        ) from None

@@ -7,15 +7,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import click
 
-from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli
+from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli, parse_day
 from divert_tui.core import outfiles
 from divert_tui.core.bootstrap import Opened
-from divert_tui.core.feed_fields import FieldProblem, parse_when
 from divert_tui.core.rules.recurrence import UK, in_words
 from divert_tui.core.services import outcomes, sessions
 from divert_tui.core.services.base import Actor, ValidationError
@@ -45,17 +43,6 @@ def _open(ctx: click.Context, db_url: str | None, name: str) -> tuple[Opened, Ac
     opened = open_for_cli(db_url)[1]
     demo = bool(ctx.find_root().params.get("demo")) or is_demo_database(opened.db)
     return opened, Actor.system(name, demo=demo)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_when(value).date()
-    except FieldProblem as exc:
-        raise click.BadParameter(
-            f"{exc}; write the date as YYYY-MM-DD or DD/MM/YYYY", param_hint=option
-        ) from None
 
 
 def _check_force(opened: Opened, force: str | None) -> None:
@@ -174,7 +161,7 @@ def sessions_list(
     db_url: str | None,
 ) -> None:
     """List sessions with places booked and left (times in UK local time)."""
-    start, end = _day(from_, "--from"), _day(to, "--to")
+    start, end = parse_day(from_, "--from"), parse_day(to, "--to")
     if start and end and end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
     opened, actor = _open(ctx, db_url, "sessions-list")
@@ -332,7 +319,7 @@ def reminders(
     ctx: click.Context, day: str, force: str | None, output: Path | None, db_url: str | None
 ) -> None:
     """People booked that day with time, link and phone, for the reminder text or call."""
-    on = _day(day, "--date")
+    on = parse_day(day, "--date")
     assert on is not None
     opened, actor = _open(ctx, db_url, "reminders")
     written: list[Path | None] = []
@@ -374,7 +361,7 @@ def outcome_export(
     ctx: click.Context, force: str, since: str | None, output: Path | None, db_url: str | None
 ) -> None:
     """Outcomes (completed, non_compliant, withdrawn, ineligible) not yet sent; marked sent."""
-    since_day = _day(since, "--since")
+    since_day = parse_day(since, "--since")
     opened, actor = _open(ctx, db_url, "outcome-export")
     _check_force(opened, force)
     written: list[Path | None] = []

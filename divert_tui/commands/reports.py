@@ -17,9 +17,8 @@ from dateutil.relativedelta import relativedelta
 from rich.console import Console
 from rich.text import Text
 
-from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli
+from divert_tui.commands.common import cli_errors, db_option, fail, open_for_cli, parse_day
 from divert_tui.core import outfiles
-from divert_tui.core.feed_fields import FieldProblem, parse_when
 from divert_tui.core.rules.metrics import Period, last_complete_months
 from divert_tui.core.rules.metrics.publish import Published
 from divert_tui.core.rules.metrics.timing import UK
@@ -33,17 +32,6 @@ from divert_tui.core.services.reports import (
 )
 
 FORMATS = ("table", "csv", "json", "xlsx")
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return parse_when(value).date()
-    except FieldProblem as exc:
-        raise click.BadParameter(
-            f"{exc} (write the day as YYYY-MM-DD)", param_hint=option
-        ) from None
 
 
 def choose_period(start: date | None, end: date | None, today: date) -> Period:
@@ -126,7 +114,9 @@ def report(
     db_url: str | None,
 ) -> None:
     """The commissioner report: every figure of a period, counts under 5 suppressed."""
-    period = choose_period(_day(start, "--from"), _day(end, "--to"), datetime.now(UK).date())
+    period = choose_period(
+        parse_day(start, "--from"), parse_day(end, "--to"), datetime.now(UK).date()
+    )
     if output is None and output_format in ("csv", "xlsx"):
         raise click.UsageError(f"--format {output_format} needs --output", ctx=ctx)
     _, opened = open_for_cli(db_url)
@@ -209,7 +199,9 @@ def evaluation_extract_command(
 ) -> None:
     """The pseudonymised linkage file of the national evaluation: initials, date of birth,
     sex, force, both ethnicities and the dates of each stage; no names, addresses or phones."""
-    period = choose_period(_day(start, "--from"), _day(end, "--to"), datetime.now(UK).date())
+    period = choose_period(
+        parse_day(start, "--from"), parse_day(end, "--to"), datetime.now(UK).date()
+    )
     _, opened = open_for_cli(db_url)
     actor = Actor.system("evaluation-extract", demo=_demo_flag(ctx))
 
