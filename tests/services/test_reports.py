@@ -15,6 +15,7 @@ from divert_tui.core.services.reports import commissioner_report, evaluation_ext
 from divert_tui.core.services.settings import sync_forces
 from divert_tui.core.vocab import Role
 from tests.conftest import make_actor
+from tests.services.referral_helpers import staff
 from tests.services.report_cohort import PERIOD, build_cohort
 
 
@@ -109,8 +110,8 @@ def test_all_forces_come_last_and_each_force_counts_the_same_way(cohort, schemes
     assert "referrals" in document["definitions"]
 
 
-def test_a_lead_sees_only_their_forces(cohort, schemes):
-    lead = make_actor(Role.TEAM_LEAD, ("west_midlands",), staff_id=None)
+def test_a_lead_sees_only_their_forces(cohort, schemes, admin):
+    lead = staff(cohort, admin, "lead1", Role.TEAM_LEAD, ("west_midlands",))
     published = commissioner_report(cohort, lead, schemes, PERIOD)
     assert [f.force for f in published.figures] == ["west_midlands"]
     with pytest.raises(PermissionDenied):
