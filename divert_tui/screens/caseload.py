@@ -29,11 +29,11 @@ PAGE_SIZE = 50
 CASELOAD_COLUMNS = [
     ListColumn("mark", " ", narrow_width=1),
     ListColumn("flag", "1st call", narrow_label="1st", narrow_width=7),
-    ListColumn("referred", "Referred", narrow=False),
+    ListColumn("referred", "Referred", drop_below=100),
     ListColumn("reference", "Police ref", narrow_width=15),
     ListColumn("name", "Name", narrow_width=17),
-    ListColumn("force", "Force", narrow=False),
-    ListColumn("substance", "Substance", narrow=False),
+    ListColumn("force", "Force", drop_below=100),
+    ListColumn("substance", "Substance", drop_below=100),
     ListColumn("status", "Status", narrow_width=13),
     ListColumn("worker", "Worker", narrow_width=14),
 ]

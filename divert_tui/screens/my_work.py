@@ -187,5 +187,5 @@ def _with_bookings(page: TablePage, screen: MyWorkScreen) -> TablePage:
     """Booked referrals show when their session is (screens/booking.py)."""
     from divert_tui.screens.booking import annotate_bookings
 
-    status_column = [key for key, _ in QUEUE_COLUMNS].index("status")
+    status_column = [column.key for column in QUEUE_COLUMNS].index("status")
     return annotate_bookings(page, screen.app.db, screen.app.require_actor(), status_column)
