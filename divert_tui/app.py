@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from time import monotonic
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
@@ -80,6 +80,9 @@ def area_refusal(actor: Actor, mode: str) -> str:
     )
 
 
+DEMO_TITLE = "DEMO · divert"
+DEMO_SUB_TITLE = "synthetic people only"
+
 IDLE_CHECK_SECONDS = 5.0
 ACTIVE_CHECK_SECONDS = 30.0
 LOGGED_OUT = "logged_out"
@@ -148,6 +151,7 @@ class DivertApp(App[None]):
         Binding("f6", "area('admin')", "Go to Admin", show=False),
         Binding("f7", "practice", "Practise the instruments", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
+        Binding("f9", "switch_role", "Switch role (demo)", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -182,6 +186,28 @@ class DivertApp(App[None]):
         self.animation_level = "none"
         self.register_theme(HIGH_CONTRAST)
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
+        if demo:
+            self.title = DEMO_TITLE
+            self.sub_title = DEMO_SUB_TITLE
+
+    # --- the terminal's window title ----------------------------------------------------
+
+    def window_title(self) -> str:
+        """What the terminal's title bar (or the browser tab) shows: DEMO first in the demo."""
+        words = f"{self.title} · {self.sub_title}" if self.sub_title else self.title
+        return "".join(ch for ch in words if ch.isprintable())
+
+    def _send_window_title(self) -> None:
+        driver = self._driver
+        if driver is None or self.is_headless:
+            return
+        driver.write(f"\x1b]2;{self.window_title()}\x07")
+
+    def watch_title(self) -> None:
+        self._send_window_title()
+
+    def watch_sub_title(self) -> None:
+        self._send_window_title()
 
     # --- who and when -----------------------------------------------------------------
 
@@ -207,6 +233,7 @@ class DivertApp(App[None]):
         return self._today or datetime.now(UK).date()
 
     def on_mount(self) -> None:
+        self._send_window_title()
         self.push_screen(DemoLoginScreen() if self.demo else LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
         if self._opener is not None:
@@ -268,6 +295,8 @@ class DivertApp(App[None]):
 
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
+        if self.demo:
+            self.sub_title = f"{ROLE_LABELS[actor.role]} · {DEMO_SUB_TITLE}"
         self._last_input = monotonic()
         self._last_active_check = monotonic()
         self.switch_mode(home_area(actor.role))
@@ -310,6 +339,8 @@ class DivertApp(App[None]):
     # --- areas and global actions -------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_role":
+            return self.demo and self.actor is not None and not self._locked
         if action in ("area", "practice", "lock"):
             if self.actor is None or self._locked:
                 return False
@@ -329,6 +360,39 @@ class DivertApp(App[None]):
             self.switch_mode(mode)
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette's own commands, a one-step high-contrast theme for a projector, and
+        in the demo the role switch."""
+        yield from super().get_system_commands(screen)
+        if self.theme == HIGH_CONTRAST.name:
+            yield SystemCommand(
+                "Standard theme", "Back to the standard dark colours", self.action_standard_theme
+            )
+        else:
+            yield SystemCommand(
+                "High contrast theme",
+                "Black, white and strong colours: for a projector or low vision",
+                self.action_high_contrast,
+            )
+        if self.check_action("switch_role", ()):
+            yield SystemCommand(
+                "Switch role",
+                "Demo: back to the role picker to see the cases as another role (F9)",
+                self.action_switch_role,
+            )
+
+    def action_high_contrast(self) -> None:
+        self.theme = HIGH_CONTRAST.name
+
+    def action_standard_theme(self) -> None:
+        self.theme = "textual-dark"
+
+    def action_switch_role(self) -> None:
+        """The demo: back to the role picker, to see the same cases from another side."""
+        if self.demo:
+            self.sub_title = DEMO_SUB_TITLE
+            self.log_out("Choose the role to see the demo as next.")
 
     def action_practice(self) -> None:
         from divert_tui.screens.instruments import InstrumentsScreen

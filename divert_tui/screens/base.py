@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events, on
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
@@ -77,11 +78,33 @@ class ServiceCaller:
             self.app.report_error(error)
 
 
+def add_demo_marker(screen: Screen[Any]) -> None:
+    """In the demo, a DEMO badge on a screen that has no app header (which shows its own).
+
+    Called on mount by every screen and dialog of the app, so a new one is marked unasked."""
+    from divert_tui.widgets.app_header import AppHeader
+    from divert_tui.widgets.demo_badge import DemoBadge
+
+    if not getattr(screen.app, "demo", False):
+        return
+    if screen.query(AppHeader) or screen.query(DemoBadge):
+        return
+    screen.mount(DemoBadge())
+
+
 class DivertScreen(ServiceCaller, Screen[Any]):
     """A full screen of the app."""
 
     AREA = ""
 
+    @on(events.Mount)
+    def _mark_demo(self) -> None:
+        add_demo_marker(self)
+
 
 class DivertModal(ServiceCaller, ModalScreen[Any]):
     """A dialog over the current screen."""
+
+    @on(events.Mount)
+    def _mark_demo(self) -> None:
+        add_demo_marker(self)

@@ -108,7 +108,7 @@ class DemoLoginScreen(DivertScreen):
                 *(Option(ROLE_LABELS[role].capitalize(), id=role.value) for role in Role),
                 id="roles",
             )
-            yield Static("Up/Down to choose, Enter to log in.", classes="muted")
+            yield Static("Up/Down to choose, Enter to log in; F9 later to switch.", classes="muted")
             yield Static("", id="login-error")
         yield Footer()
 
