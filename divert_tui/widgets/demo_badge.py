@@ -3,7 +3,7 @@ shows it on every view, so nobody can mistake synthetic people for real ones."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
+from divert_tui.widgets.plain import Static
 
 DEMO_WORDS = " DEMO · synthetic people "
 
