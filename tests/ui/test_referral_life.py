@@ -110,6 +110,11 @@ async def test_three_failed_calls_close_and_bar_the_next_referral(
         app.open_referral(new_id)
         await settle(pilot)
         eligibility = _text(app.screen, "#eligibility")
+        for _ in range(50):  # the referral loads in a worker; on a busy machine it may lag
+            if eligibility:
+                break
+            await settle(pilot)
+            eligibility = _text(app.screen, "#eligibility")
         assert "NOT ELIGIBLE" in eligibility
         assert "16 Mar 2027" in eligibility
         assert f"intelligence log {log_id}" in eligibility

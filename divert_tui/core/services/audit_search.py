@@ -146,17 +146,14 @@ def find_people(session: Session, text: str) -> set[int]:
     return {pid for pid in session.exec(query.limit(500)).all() if pid is not None}
 
 
-def _ids(session: Session, query) -> list[str]:  # type: ignore[no-untyped-def]
-    return [str(value) for value in session.exec(query).all()]
+def _ids(session: Session, query) -> list[int]:  # type: ignore[no-untyped-def]
+    return [int(value) for value in session.exec(query).all() if value is not None]
 
 
 def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bool]:
     """Every event about these people, as one SQL condition on ``audit_event``."""
     people = sorted(person_ids)
-    referral_ids = [
-        int(r)
-        for r in _ids(session, select(Referral.id).where(col(Referral.person_id).in_(people)))
-    ]
+    referral_ids = _ids(session, select(Referral.id).where(col(Referral.person_id).in_(people)))
     assessment_ids = _ids(
         session, select(Assessment.id).where(col(Assessment.referral_id).in_(referral_ids))
     )
@@ -176,11 +173,11 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
     owned = {
         "person": [str(p) for p in people],
         "referral": [str(r) for r in referral_ids],
-        "assessment": assessment_ids,
-        "need": need_ids,
-        "safeguarding_concern": concern_ids,
-        "booking": booking_ids,
-        "intelligence_log": log_ids,
+        "assessment": [str(i) for i in assessment_ids],
+        "need": [str(i) for i in need_ids],
+        "safeguarding_concern": [str(i) for i in concern_ids],
+        "booking": [str(i) for i in booking_ids],
+        "intelligence_log": [str(i) for i in log_ids],
     }
     entity, entity_id, detail = (
         col(AuditEvent.entity),
