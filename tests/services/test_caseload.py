@@ -285,3 +285,14 @@ def test_call_back_due_filter(db: Database, team) -> None:
             )
         )
     assert [r.referral_id for r in _page(db, lead, call_back_due=True).rows] == [due]
+
+
+def test_each_page_shown_is_audited_without_names(db: Database, team) -> None:
+    lead, *_ = team
+    _referral(db, 1, names=("Siobhan", "Smith"))
+    _page(db, lead, search="smith")
+    with db.read() as session:
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "caseload.list")).all()
+        details = [e.detail for e in events]
+    assert details == ["page 1, 1 of 1, filtered"]
+    assert "Smith" not in " ".join(details) and "smith" not in " ".join(details)

@@ -28,6 +28,7 @@ from divert_tui.core.models import (
     Staff,
 )
 from divert_tui.core.rules.matching import normalise_name
+from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
 from divert_tui.core.services.paging import clamp_page
 from divert_tui.core.vocab import OPEN_STATUSES, ReferralStatus
@@ -297,7 +298,8 @@ def caseload_page(
         .correlate(Referral)
         .scalar_subquery()
     )
-    with db.read() as session:
+    # One audit event per page shown: what was listed, never the names on it.
+    with db.write() as session:
         counted = (
             select(Referral.status, func.count())
             .select_from(Referral)
@@ -349,6 +351,10 @@ def caseload_page(
             )
             for r in session.exec(statement).all()
         ]
+        shown = f"page {page + 1}, {len(rows)} of {total}"
+        if chosen.search.strip() or chosen.describe():
+            shown += ", filtered"
+        audit.record(session, actor, "caseload.list", "referral", "", shown)
     return CaseloadPage(rows, total, page, page_size, by_status)
 
 
