@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from divert_tui.core.database import Database
+from divert_tui.core.rules.id_ranges import referrals_detail
 from divert_tui.core.rules.metrics import queries
 from divert_tui.core.rules.metrics.figures import Figures, ForceSettings, fold
 from divert_tui.core.rules.metrics.publish import Published
@@ -191,6 +192,7 @@ def _evaluation_row(number: int, row: Any) -> tuple[str, ...]:
         status,
         closed,
         drug,
+        _referral_id,
     ) = row
     open_statuses = {"received", "contacting", "assessed", "allocated", "booked"}
     outcome = "open" if status in open_statuses else status
@@ -241,6 +243,8 @@ def evaluation_extract(
             "report",
             "",
             f"{period.start.isoformat()}..{period.end.isoformat()} forces={','.join(codes)} "
-            f"rows={extract.count}" + (f" file={where}" if where else ""),
+            f"rows={extract.count}"
+            + (f" file={where}" if where else "")
+            + referrals_detail(row[-1] for row in found),
         )
     return extract

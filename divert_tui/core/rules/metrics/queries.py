@@ -273,6 +273,7 @@ def evaluation_rows(low: datetime, high: datetime, forces: Sequence[str]) -> Sel
             Referral.status,
             Referral.closed_at,
             Referral.main_substance,
+            Referral.id,
         )
         .join(Person, col(Person.id) == col(Referral.person_id))
         .where(in_period(low, high, forces))
