@@ -295,6 +295,7 @@ class DivertApp(App[None]):
 
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
+        log.info("logged in: staff %s, %s", actor.staff_id, actor.role.value)
         if self.demo:
             self.sub_title = f"{ROLE_LABELS[actor.role]} · {DEMO_SUB_TITLE}"
         self._last_input = monotonic()

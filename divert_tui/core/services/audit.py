@@ -87,6 +87,8 @@ def record(
     )
     session.add(event)
     session.flush()
+    # What was done, for whoever reads the log; never to whom (the trail says that).
+    log.info("%s (%s) by staff %s", action, entity or "no record", actor.staff_id or "cli")
     key = session.info.get("audit_key")
     if isinstance(key, AuditKey):
         _move_anchor(session, key, event)
