@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from divert_tui.core.rules.attendance import MissedVerdict, assess_missed
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.rules.recurrence import in_words
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import booking
@@ -124,7 +125,7 @@ def start_booking(
     referral_id: int,
     who: str,
     status: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Two keys from the referral: b shows the sessions, a number books one."""
@@ -171,9 +172,9 @@ def start_booking(
                 rebook, then=lambda b: then(f"Rebooked: {in_words(b.session.starts_at)}")
             )
             return
-        screen.call_service(
-            booking.book, app.db, actor, referral_id, session_id, app.schemes,
-            expected_version=version,
+        screen.save_referral(
+            seen, "book the session", booking.book, app.db, actor, referral_id, session_id,
+            app.schemes,
             then=lambda b: then(
                 f"Booked: {b.session.group_name}, {in_words(b.session.starts_at)}"
             ),
@@ -231,7 +232,7 @@ def close_for_missed_sessions(
     referral_id: int,
     who: str,
     reason: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Confirm, then close as non-compliant for missed sessions (writes the intelligence log)."""
@@ -241,9 +242,10 @@ def close_for_missed_sessions(
 
     def confirmed(yes: bool | None) -> None:
         if yes:
-            screen.call_service(
+            screen.save_referral(
+                seen, "close as non-compliant for missed sessions",
                 referrals.close_non_compliant, app.db, app.require_actor(), referral_id,
-                app.schemes, reason=reason, expected_version=version, today=app.today(),
+                app.schemes, reason=reason, today=app.today(),
                 then=lambda closed: then(
                     f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
                     f"barred until {fmt.uk_date(closed.bar_until)}"
