@@ -486,7 +486,7 @@ class ReferralScreen(DivertScreen):
     def action_cancel_booking(self) -> None:
         from divert_tui.screens.booking import cancel_current_booking
 
-        cancel_current_booking(self, self.referral_id, self._done)
+        cancel_current_booking(self, self.referral_id, self._seen(), self._done)
 
     def action_assess(self) -> None:
         """Run (or resume) the call. A finished one opens read only, except an assessed
