@@ -55,6 +55,7 @@ BOOKING_WORDS = {
 }
 ACTION_WORDS = {
     "referral.view": "opened your referral",
+    "referral.conflict": "checked what a colleague had just changed on your referral",
     "referral.create": "recorded your referral",
     "referral.claim": "took on your referral",
     "referral.contact_attempt": "recorded a call to you",
