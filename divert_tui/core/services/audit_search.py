@@ -159,7 +159,7 @@ EXPORT_ACTIONS = (
 )
 
 
-def exports_holding(session: Session, referral_ids: list[int]) -> list[int]:
+def _exports_holding(session: Session, referral_ids: list[int]) -> list[int]:
     """The ids of the export events whose referral list holds any of these referrals.
 
     The action index narrows the read to exports, which are few; the ranges are then
@@ -237,7 +237,7 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
                 ),
             )
         )
-    exports = exports_holding(session, referral_ids)
+    exports = _exports_holding(session, referral_ids)
     if exports:
         terms.append(col(AuditEvent.id).in_(exports))
     return or_(*terms) if terms else (col(AuditEvent.id) < 0)

@@ -36,7 +36,6 @@ from divert_tui.core.services.base import (
     Actor,
     NotFound,
     Permission,
-    StaleVersion,
     overwriting,
     require,
 )
@@ -175,12 +174,8 @@ def keep_mine(conflict: Conflict, service: Callable[..., T], *args: Any, **kwarg
     """The same save again, deliberately on top of the version now stored.
 
     Only the version the person has just been shown is overwritten: if someone saved again
-    meanwhile, ``StaleVersion`` is raised once more and they see the new changes."""
+    meanwhile, ``base.StaleVersion`` is raised once more and they see the new changes."""
     kwargs["expected_version"] = conflict.version
     fields = [change.field for change in conflict.changes]
     with overwriting(conflicts.overwrite_detail(conflict.seen.version, conflict.version, fields)):
         return service(*args, **kwargs)
-
-
-def is_stale(error: BaseException) -> bool:
-    return isinstance(error, StaleVersion)
