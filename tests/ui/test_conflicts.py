@@ -129,3 +129,22 @@ async def test_keep_mine_saves_over_theirs_as_an_overwrite_and_notes_all_land(
             "overwrite=" in event.detail
             and "overwrite=v2 seen=v1 fields=status,reason,calls_logged" in event.detail
         )
+
+
+def test_the_dialog_at_80_by_24(db, schemes, tmp_path, make_app, worker, snap_compare) -> None:
+    admin = Actor.system("tests")
+    intake.import_feed(db, admin, write_feed(tmp_path / "f.csv", [row()]), schemes)
+    lee = staff(db, admin, "lee", Role.TEAM_LEAD)
+    with db.read() as session:
+        rid = session.exec(select(Referral.id)).one()
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await log_in(pilot)
+        pilot.app.open_referral(rid)
+        await settle(pilot)
+        referrals.claim(db, lee, rid)
+        referrals.log_contact_attempt(db, lee, rid, "no_answer", schemes, at=WHEN)
+        await _withdraw(pilot, "moved away")
+        assert isinstance(pilot.app.screen, ConflictDialog)
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
