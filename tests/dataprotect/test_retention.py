@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import String, cast, func, select, update
 from sqlmodel import col
 
+from divert_tui.cli import main
 from divert_tui.core.database import Database
 from divert_tui.core.models import (
     AuditEvent,
@@ -126,7 +128,7 @@ def test_nothing_personal_is_left_and_the_figures_stay(
     held = _every_text(db)
     assert all(words in held for words in PERSONAL)  # the search can find each of them
     done = retention.apply(db, admin, schemes, today=LATER)
-    assert (done.people, done.intel_reasons_removed) == (1, 0)  # her log went with her
+    assert (done.people, done.intel_reasons_removed, done.batches) == (1, 1, 1)  # with her log
     left = _every_text(db)
     assert [words for words in PERSONAL if words in left] == []
     assert _count(db, Note) == _count(db, PersonChange) == 0
@@ -270,3 +272,33 @@ def test_a_run_killed_after_its_first_batch_finishes_on_the_next(
     )
     assert resumed.people == due - 40
     assert _state(db) == one_go
+
+
+def test_the_command_line_lists_then_applies(db: Database, db_url: str, dana) -> None:
+    pid, _ = dana
+    runner = CliRunner()
+    listed = runner.invoke(main, ["retention", "--today", "2033-06-01", "--db", db_url])
+    assert listed.exit_code == 0, listed.output
+    assert "Retention on 1 Jun 2033: 1 people due to be anonymised" in listed.stdout
+    assert "West Midlands Police: 1 (kept 6 years after the last referral closed)" in listed.stdout
+    assert f"{pid:>8}  10 May 2019   due since 10 May 2025" in listed.stdout
+    refused = runner.invoke(
+        main, ["retention", "--apply", "--today", "2033-06-01", "--db", db_url], input="n\n"
+    )
+    assert refused.exit_code == 1 and "cannot be undone" in refused.stdout
+    with db.read() as s:
+        assert s.get(Person, pid).first_name == "Dana"
+    applied = runner.invoke(
+        main, ["retention", "--apply", "--yes", "--today", "1/6/2033", "--db", db_url]
+    )
+    assert applied.exit_code == 0, applied.output
+    assert "batch 1: 1 people anonymised (saved)" in applied.stdout
+    assert (
+        "done: 1 people anonymised, 1 intelligence reason(s) removed, in 1 batch(es)"
+        in applied.stdout
+    )
+    assert runner.invoke(
+        main, ["retention", "--apply", "--yes", "--today", "2033-06-01", "--db", db_url]
+    ).stdout.endswith("nothing to do\n")
+    bad = runner.invoke(main, ["retention", "--today", "someday", "--db", db_url])
+    assert bad.exit_code == 2 and "--today" in bad.stderr

@@ -270,6 +270,7 @@ def apply(
             number += 1
             _record(session, actor, number, "people", day, ids, counts)
         people += len(ids)
+        intel += counts["intel_reasons_removed"]
         if on_batch is not None:
             on_batch(Batch(number, "people", tuple(ids), dict(counts)))
     while True:
