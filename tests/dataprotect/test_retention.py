@@ -29,7 +29,7 @@ from divert_tui.core.models import (
     metadata,
 )
 from divert_tui.core.rules.metrics.timing import Period
-from divert_tui.core.services import reports, retention
+from divert_tui.core.services import referral_view, reports, retention, search, subject_access
 from divert_tui.core.services.base import Actor, PermissionDenied
 from divert_tui.core.vocab import Role
 from divert_tui.demo.cohort import fill_demo
@@ -122,15 +122,26 @@ PERSONAL = [
 
 
 def test_nothing_personal_is_left_and_the_figures_stay(
-    db: Database, admin: Actor, dana, schemes
+    db: Database, admin: Actor, dana, schemes, tmp_path: Path
 ) -> None:
     pid, rid = dana
+    # What staff did with her record is in the audit trail too, which must hold no name.
+    wendy = Actor(1, "wendy", Role.WORKER, frozenset({"west_midlands"}), "wendy")
+    referral_view.open_referral(db, wendy, rid, schemes)
+    assert [hit.referral_id for hit in search.find(db, wendy, "Dana Example")] == [rid]
+    subject_access.export_person(db, admin, pid, tmp_path)
     held = _every_text(db)
     assert all(words in held for words in PERSONAL)  # the search can find each of them
     done = retention.apply(db, admin, schemes, today=LATER)
     assert (done.people, done.intel_reasons_removed, done.batches) == (1, 1, 1)  # with her log
     left = _every_text(db)
     assert [words for words in PERSONAL if words in left] == []
+    (tmp_path / "after").mkdir()
+    after = subject_access.export_person(db, admin, pid, tmp_path / "after")  # still answerable
+    letter = after.json_path.read_text(encoding="utf-8") + after.text_path.read_text(
+        encoding="utf-8"
+    )
+    assert [words for words in PERSONAL if words in letter] == []
     assert _count(db, Note) == _count(db, PersonChange) == 0
     with db.read() as s:
         person = s.get(Person, pid)
@@ -220,6 +231,11 @@ def test_the_report_for_a_past_year_is_the_same_after_retention(db: Database, sc
     done = retention.apply(db, Actor.system("tests"), schemes, today=LATER, batch_size=150)
     assert done.people > 200 and done.batches >= 2
     assert _report(db, schemes) == before
+    extract = reports.evaluation_extract(
+        db, Actor.system("tests"), schemes, Period(date(2024, 1, 1), date(2026, 12, 2))
+    )
+    blank = [row for row in extract.rows if row[1:4] == ("", "", "")]
+    assert len(blank) >= done.people  # nothing links an anonymised person any more
     # The test can fail: without the ages retention kept, the cut dates of birth move bands.
     with db.write() as s:
         s.execute(update(Referral).values(age_at_referral=None))
