@@ -166,7 +166,7 @@ def test_nothing_personal_is_left_and_the_figures_stay(
             "q1": "yes"
         }
         assert (
-            log.reason == ""
+            log.reason == "removed"
             and log.reason_removed_at is not None
             and log.bar_until == date(2020, 5, 10)
         )
@@ -186,12 +186,26 @@ def test_intelligence_reasons_go_when_the_bar_ends_even_for_people_kept(
     with db.write() as s:
         s.execute(update(IntelligenceLog).values(bar_until=date(2021, 3, 1)))
         s.execute(update(Referral).values(status="booked", closed_at=None))  # kept: still open
+        s.add(IntelligenceLog(person_id=pid, referral_id=rid, force_code="west_midlands",
+                              reason="non_compliance", bar_until=date(2021, 3, 1)))  # fmt: skip
+        s.add(IntelligenceLog(person_id=pid, referral_id=rid, force_code="west_midlands",
+                              reason="said why", bar_until=date(2021, 3, 2)))  # fmt: skip
     assert retention.due(db, admin, schemes, today=date(2021, 2, 28)).intel_due == 0
     done = retention.apply(db, admin, schemes, today=date(2021, 3, 1))
-    assert (done.people, done.intel_reasons_removed, done.batches) == (0, 1, 1)
+    assert (done.people, done.intel_reasons_removed, done.batches) == (0, 2, 1)
     with db.read() as s:
-        assert s.execute(select(IntelligenceLog.reason)).scalars().one() == ""
+        logs = s.execute(
+            select(IntelligenceLog.reason, IntelligenceLog.reason_removed_at.is_not(None)).order_by(
+                IntelligenceLog.id
+            )
+        ).all()
         assert s.get(Person, pid).first_name == "Dana"
+    # The typed reason goes; the app's own code says no more than the status and stays.
+    assert [tuple(row) for row in logs] == [
+        ("removed", True),
+        ("non_compliance", True),
+        ("said why", False),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -259,6 +259,9 @@ def apply(
                     .where(col(Person.id) > after)
                     .order_by(col(Person.id))
                     .limit(batch_size)
+                    # PostgreSQL: a referral being added for one of them (its foreign key
+                    # check) waits for this batch, or this waits and the rule then sees it.
+                    .with_for_update(of=Person)
                 ).scalars()
             )
             if not candidates:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, literal, select, update
+from sqlalchemy import String, case, cast, delete, literal, select, update
 from sqlmodel import Session, col
 
 from divert_tui.core.models import (
@@ -38,11 +38,13 @@ from divert_tui.core.models import (
     SafeguardingConcern,
     StatusChange,
 )
+from divert_tui.core.rules.eligibility import REASON_WORDS
 from divert_tui.core.rules.metrics.queries import day_number
 from divert_tui.forms import load_instrument
 
 ANONYMISED_NAME = "(anonymised)"
 REFERENCE_PREFIX = "anonymised-"
+REMOVED = "removed"  # an intelligence log's typed reason, once it is no longer kept
 _OPTION_WORDS = {"yes", "no", "dont_know"}
 
 
@@ -182,11 +184,16 @@ def _scrub_responses(session: Session, assessment_ids: list[int]) -> int:
 
 
 def strip_intel(session: Session, which: Any, now: datetime) -> int:
-    """Remove the reason of the intelligence logs ``which`` selects (their ids); the row
-    stays, so the reports still count the referral as barred."""
+    """Remove the typed reason of the intelligence logs ``which`` selects (their ids): the
+    app's own reason codes (``non_compliance``...) say no more than the referral's status
+    and stay. The row stays, so the reports still count the referral as barred."""
+    reason = col(IntelligenceLog.reason)
     return _deleted(
         session,
         update(IntelligenceLog)
         .where(col(IntelligenceLog.id).in_(which), col(IntelligenceLog.reason_removed_at).is_(None))
-        .values(reason="", reason_removed_at=now),
+        .values(
+            reason=case((reason.in_(sorted(REASON_WORDS)), reason), else_=literal(REMOVED)),
+            reason_removed_at=now,
+        ),
     )
