@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,22 @@ def test_an_open_referral_or_a_running_bar_keeps_the_person(
     assert retention.apply(db, admin, schemes, today=LATER).people == 0
     with db.read() as s:
         assert s.get(Person, pid).first_name == "Dana"
+
+
+def test_the_database_counts_each_schemes_years_in_uk_days(
+    db: Database, admin: Actor, dana, schemes
+) -> None:
+    """The SQL side of the rule: the scheme's own years, to the day, the day in London."""
+    pid, rid = dana
+    two_years = {**schemes, "west_midlands": replace(schemes["west_midlands"], retention_years=2)}
+    summer_night = datetime(2019, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 on 1 July in London
+    with db.write() as s:
+        s.execute(update(Referral).values(closed_at=summer_night))
+    for today, expected in ((date(2021, 6, 30), 0), (date(2021, 7, 1), 1)):
+        assert retention.due(db, admin, two_years, today=today).total == expected, today
+        assert retention.due(db, admin, schemes, today=today).total == 0  # six years there
+    (row,) = retention.due(db, admin, two_years, today=date(2021, 7, 1)).rows
+    assert row.reason.startswith("due since 1 Jul 2021: last referral closed 1 Jul 2019")
 
 
 def _every_text(db: Database) -> str:
