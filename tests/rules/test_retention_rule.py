@@ -95,21 +95,22 @@ def test_what_cannot_be_counted_is_kept() -> None:
     assert not verdict([], date(2090, 1, 1)).due
 
 
-@pytest.mark.parametrize("years", [1, 4, 6, 7])
+@pytest.mark.parametrize("years", [1, 4, 6])
 def test_the_backwards_reading_agrees_with_the_rule_every_day(years: int) -> None:
     """What the database is asked (closed on or before the cutoff) is the rule, exactly."""
-    start = date(2019, 12, 1)
-    closings = [start + timedelta(days=n) for n in range(0, 500, 3)] + [date(2020, 2, 29)]
-    for today in (date(2019 + years, 12, 1) + timedelta(days=n) for n in range(500)):
+    leap_weeks = [date(2020, 2, 20) + timedelta(days=n) for n in range(15)]  # 29 Feb among them
+    closings = leap_weeks + [date(2019, 12, 1) + timedelta(days=n) for n in range(0, 400, 7)]
+    for today in (date(2019 + years, 12, 1) + timedelta(days=n) for n in range(460)):
         cut = rule.cutoff(today, years)
         for day in closings:
             assert (rule.due_from(day, years) <= today) == (day <= cut), (day, today)
 
 
-@pytest.mark.parametrize("months", [0, 1, 3, 12])
+@pytest.mark.parametrize("months", [0, 1, 12])
 def test_intelligence_reasons_go_when_their_time_after_the_bar_is_over(months: int) -> None:
-    bars = [date(2023, 1, 1) + timedelta(days=n) for n in range(0, 430)]
-    for today in (date(2023, 1, 1) + timedelta(days=n) for n in range(0, 900, 7)):
+    month_ends = [date(2023, 1, 25) + timedelta(days=n) for n in range(40)]  # 29-31 Jan, 28 Feb
+    bars = month_ends + [date(2024, 2, 25) + timedelta(days=n) for n in range(40)]  # a leap year
+    for today in (date(2023, 1, 1) + timedelta(days=n) for n in range(900)):
         cut = rule.intel_cutoff(today, months)
         for bar in bars:
             assert rule.intel_due(bar, months, today) == (bar <= cut), (bar, today)
