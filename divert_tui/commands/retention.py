@@ -17,7 +17,8 @@ from divert_tui.core.services.base import Actor
     "--today",
     metavar="DATE",
     default=None,
-    help="Count the periods as on this day instead of today (to see what will fall due).",
+    help="Count the periods as on this day instead of today: a later day shows what will "
+    "fall due (listing only); --apply takes today or an earlier day.",
 )
 @click.option(
     "--page", type=click.IntRange(min=1), default=1, show_default=True, help="Page of the list."
@@ -41,6 +42,12 @@ def retention_command(
     can be run again and finishes the rest.
     """
     day = parse_day(today, "--today")
+    if apply_ and day is not None and day > retention.uk_today():
+        raise click.BadParameter(
+            f"{fmt_date(day)} is after today: anonymising as on a later day would take people "
+            "before their period ends. With --apply give today or an earlier day",
+            param_hint="--today",
+        )
     _, opened = open_for_cli(db_url)
     actor = Actor.system("retention")
     found = retention.due(opened.db, actor, opened.schemes, today=day, page=page - 1)

@@ -330,13 +330,17 @@ def test_the_command_line_lists_then_applies(db: Database, db_url: str, dana) ->
     assert "West Midlands Police: 1 (kept 6 years after the last referral closed)" in listed.stdout
     assert f"{pid:>8}  10 May 2019   due since 10 May 2025" in listed.stdout
     refused = runner.invoke(
-        main, ["retention", "--apply", "--today", "2033-06-01", "--db", db_url], input="n\n"
+        main, ["retention", "--apply", "--today", "2025-06-01", "--db", db_url], input="n\n"
     )
     assert refused.exit_code == 1 and "cannot be undone" in refused.stdout
     with db.read() as s:
         assert s.get(Person, pid).first_name == "Dana"
+    early = runner.invoke(
+        main, ["retention", "--apply", "--yes", "--today", "2033-06-01", "--db", db_url]
+    )
+    assert early.exit_code == 2 and "after today" in early.stderr
     applied = runner.invoke(
-        main, ["retention", "--apply", "--yes", "--today", "1/6/2033", "--db", db_url]
+        main, ["retention", "--apply", "--yes", "--today", "1/6/2025", "--db", db_url]
     )
     assert applied.exit_code == 0, applied.output
     assert "batch 1: 1 people anonymised (saved)" in applied.stdout
@@ -345,7 +349,7 @@ def test_the_command_line_lists_then_applies(db: Database, db_url: str, dana) ->
         in applied.stdout
     )
     assert runner.invoke(
-        main, ["retention", "--apply", "--yes", "--today", "2033-06-01", "--db", db_url]
+        main, ["retention", "--apply", "--yes", "--today", "2025-06-01", "--db", db_url]
     ).stdout.endswith("nothing to do\n")
     bad = runner.invoke(main, ["retention", "--today", "someday", "--db", db_url])
     assert bad.exit_code == 2 and "--today" in bad.stderr
