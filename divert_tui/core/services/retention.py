@@ -76,7 +76,7 @@ def uk_today() -> date:
     return datetime.now(UK).date()
 
 
-def policies(schemes: Mapping[str, Scheme]) -> dict[str, rule.Policy]:
+def _policies(schemes: Mapping[str, Scheme]) -> dict[str, rule.Policy]:
     return {code: rule.Policy(s.name, s.retention_years) for code, s in schemes.items()}
 
 
@@ -101,7 +101,7 @@ def _past_period(schemes: Mapping[str, Scheme], today: date) -> Any:
     )
 
 
-def due_people(schemes: Mapping[str, Scheme], today: date) -> Any:
+def _due_people(schemes: Mapping[str, Scheme], today: date) -> Any:
     """Ids of people not yet anonymised whose every referral is past its period, with no
     bar still running."""
     mine = col(Referral.person_id) == col(Person.id)
@@ -118,7 +118,7 @@ def due_people(schemes: Mapping[str, Scheme], today: date) -> Any:
     )
 
 
-def intel_due(schemes: Mapping[str, Scheme], today: date) -> Any:
+def _intel_due(schemes: Mapping[str, Scheme], today: date) -> Any:
     """Ids of intelligence logs with a reason kept past its scheme's time after the bar."""
     by_force = [
         and_(
@@ -147,7 +147,7 @@ def _last_closed(schemes: Mapping[str, Scheme], today: date) -> Any:
             )
             .label("nth"),
         )
-        .where(col(Referral.person_id).in_(due_people(schemes, today)))
+        .where(col(Referral.person_id).in_(_due_people(schemes, today)))
         .subquery("last_closed")
     )
     return ranked
@@ -178,7 +178,7 @@ def _verdicts(
         )
     ):
         bars[pid].append(rule.BarFacts(lid, until))
-    known = policies(schemes)
+    known = _policies(schemes)
     return {pid: rule.person_verdict(referrals[pid], bars[pid], known, today) for pid in ids}
 
 
@@ -219,7 +219,7 @@ def due(
         ]
         intel = int(
             session.execute(
-                select(func.count()).select_from(intel_due(schemes, day).subquery())
+                select(func.count()).select_from(_intel_due(schemes, day).subquery())
             ).scalar_one()
         )
         shown = ",".join(str(r.person_id) for r in rows) or "-"
@@ -255,7 +255,7 @@ def apply(
         with db.write() as session:
             candidates = list(
                 session.execute(
-                    due_people(schemes, day)
+                    _due_people(schemes, day)
                     .where(col(Person.id) > after)
                     .order_by(col(Person.id))
                     .limit(batch_size)
@@ -281,7 +281,7 @@ def apply(
         with db.write() as session:
             log_ids = list(
                 session.execute(
-                    intel_due(schemes, day).order_by(col(IntelligenceLog.id)).limit(batch_size)
+                    _intel_due(schemes, day).order_by(col(IntelligenceLog.id)).limit(batch_size)
                 ).scalars()
             )
             if not log_ids:
