@@ -76,6 +76,7 @@ class Permission(StrEnum):
     VERIFY_AUDIT = "verify the audit trail"
     MANAGE_SESSIONS = "plan and cancel course sessions"
     EXPORT_OUTCOMES = "export outcomes to the police"
+    APPLY_RETENTION = "list or anonymise people past the retention period"
 
 
 _ALL = frozenset(Permission)

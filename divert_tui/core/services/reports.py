@@ -34,6 +34,7 @@ from divert_tui.core.services.base import (
     ValidationError,
     require,
 )
+from divert_tui.core.services.retention_scrub import ANONYMISED_NAME
 from divert_tui.core.services.settings import is_demo_database
 
 
@@ -142,7 +143,11 @@ EVALUATION_DICTIONARY: tuple[tuple[str, str], ...] = (
     ("record", "Row number of this extract (changes from one extract to the next)."),
     ("first_initial", "First letter of the first name, upper case."),
     ("last_initial", "First letter of the last name, upper case."),
-    ("date_of_birth", "Date of birth, YYYY-MM-DD."),
+    (
+        "date_of_birth",
+        "Date of birth, YYYY-MM-DD (the initials and this are empty for a person anonymised "
+        "at the end of the retention period).",
+    ),
     ("sex", "male, female, other or not_stated."),
     ("force", "Force code of the referral."),
     ("self_defined_ethnicity", "18+1 code (NS: not stated); empty when not recorded."),
@@ -196,11 +201,13 @@ def _evaluation_row(number: int, row: Any) -> tuple[str, ...]:
     ) = row
     open_statuses = {"received", "contacting", "assessed", "allocated", "booked"}
     outcome = "open" if status in open_statuses else status
+    # Past its retention period nothing links the person any more: no initials, no birth date.
+    gone = first == ANONYMISED_NAME
     return (
         str(number),
-        _initial(first),
-        _initial(last),
-        born.isoformat(),
+        "" if gone else _initial(first),
+        "" if gone else _initial(last),
+        "" if gone else born.isoformat(),
         sex,
         force,
         sde or "",
