@@ -1,0 +1,53 @@
+"""The guided tour's strip: docked above the footer, so it takes its room from the screen
+rather than covering what it explains, and the footer's key hints stay in view."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from divert_tui.tour.progress import Progress
+from divert_tui.tour.steps import SCREEN_WORDS
+from divert_tui.widgets.plain import Static
+
+TOUR_KEYS = "F12 leave · Ctrl+G back"
+
+
+def panel_text(progress: Progress, on_screen: str) -> Text:
+    """Step n of N and its title, what the screen is for, the key to press next."""
+    step = progress.step
+    text = Text()
+    text.append(progress.heading(), style="bold")
+    text.append("\n" + step.text)
+    if on_screen != step.screen:
+        where = SCREEN_WORDS.get(step.screen, step.screen)
+        text.append(f"\nThis step is on {where}: go back there (Esc).", style="bold")
+    text.append("\nNext: ")
+    text.append(f" {step.key} ", style="bold reverse")
+    text.append(f" {step.does}")
+    text.append(f"   ({TOUR_KEYS})", style="dim")
+    return text
+
+
+class TourPanel(Static):
+    """Mounted on each screen the learner reaches while the tour is on."""
+
+    SCOPED_CSS = False  # the screen's messages rise above the panel rather than cover it
+    DEFAULT_CSS = """
+    Screen.-touring ToastRack { margin-bottom: 7; }
+    TourPanel {
+        dock: bottom;
+        height: auto;
+        max-height: 7;
+        margin-bottom: 1;  # docked edges overlap: the footer (one line) stays in view
+        padding: 0 1;
+        border-top: heavy $accent;
+        background: $panel;
+        color: $text;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__("", id="tour-panel", markup=False)
+
+    def show(self, progress: Progress) -> None:
+        self.update(panel_text(progress, type(self.screen).__name__))
