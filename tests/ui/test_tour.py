@@ -21,7 +21,7 @@ from divert_tui.widgets.paged_table import PagedTable
 from divert_tui.widgets.tour_panel import TourPanel
 from tests.ui.conftest import log_in, settle
 
-SETTLE = 0.25  # the guide counts a screen once it has settled (a dialog may open the next)
+SETTLE = 0.15  # the guide counts a screen once it has settled (a dialog may open the next)
 
 
 @pytest.fixture
