@@ -203,17 +203,16 @@ LEAD_DAY = Tour(
         Step(
             "PickDialog",
             "Filter",
-            "Choose what to filter on (3 Status, then a status): the list and the counts "
-            "follow. Several filters add up.",
-            "Esc",
-            "when done: back to the filtered list",
+            "Choose what to filter on, then its value: the list and the counts follow. "
+            "Several filters add up; x on the caseload clears them.",
+            "3, then 2",
+            "Status, then open referrals only",
             Done(screen="CaseloadScreen"),
         ),
         Step(
             "CaseloadScreen",
             "Select referrals",
-            "To hand work on: Space ticks (✓) the highlighted referral, as many as you like. "
-            "x clears the filters.",
+            "To hand work on: Space ticks (✓) the highlighted referral, as many as you like.",
             "Shift+R",
             "reassigns the ticked (or highlighted) referrals",
             Done(actions=("reassign",)),
