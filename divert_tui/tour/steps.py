@@ -152,7 +152,7 @@ WORKER_DAY = Tour(
             "CoursesScreen",
             "Courses",
             "Sessions of the last two weeks and the coming ones, soonest first, with places "
-            "taken. The top ones have happened already.",
+            "taken. Move to one that has happened, with people booked.",
             "Enter",
             "opens the highlighted session's roster",
             Done(screen="RosterScreen"),
@@ -160,11 +160,11 @@ WORKER_DAY = Tour(
         Step(
             "RosterScreen",
             "Attendance",
-            "Who was booked on this session. After it, mark each person: 2 left early, "
-            "3 did not attend. Missed sessions can close a referral.",
+            "Who was booked on this session. Once it has taken place, mark each person: "
+            "2 left early, 3 did not attend. Missed sessions can close a referral.",
             "1",
             "marks the highlighted person as completed",
-            Done(actions=("mark",)),
+            Done(state=("marked", "1")),
         ),
         Step(
             "RosterScreen",

@@ -4,6 +4,7 @@ rather than covering what it explains, and the footer's key hints stay in view."
 from __future__ import annotations
 
 from rich.text import Text
+from textual.screen import ModalScreen
 
 from divert_tui.tour.progress import Progress
 from divert_tui.tour.steps import SCREEN_WORDS
@@ -12,15 +13,21 @@ from divert_tui.widgets.plain import Static
 TOUR_KEYS = "F12 leave · Ctrl+G back"
 
 
-def panel_text(progress: Progress, on_screen: str) -> Text:
-    """Step n of N and its title, what the screen is for, the key to press next."""
+def panel_text(progress: Progress, on_screen: str, under: tuple[str, ...] = ()) -> Text:
+    """Step n of N and its title, what the screen is for, the key to press next.
+
+    ``under``: the screens below a dialog; a dialog over the step's own screen is part of
+    it (a confirmation), so the learner is not sent away from it."""
     step = progress.step
     text = Text()
     text.append(progress.heading(), style="bold")
     text.append("\n" + step.text)
     if on_screen != step.screen:
-        where = SCREEN_WORDS.get(step.screen, step.screen)
-        text.append(f"\nThis step is on {where}: go back there (Esc).", style="bold")
+        if step.screen in under:
+            text.append("\nAnswer this box first.", style="bold")
+        else:
+            where = SCREEN_WORDS.get(step.screen, step.screen)
+            text.append(f"\nThis step is on {where}: go back there (Esc).", style="bold")
     text.append("\nNext: ")
     text.append(f" {step.key} ", style="bold reverse")
     text.append(f" {step.does}")
@@ -50,4 +57,10 @@ class TourPanel(Static):
         super().__init__("", id="tour-panel", markup=False)
 
     def show(self, progress: Progress) -> None:
-        self.update(panel_text(progress, type(self.screen).__name__))
+        screen = self.screen
+        under: tuple[str, ...] = ()
+        if isinstance(screen, ModalScreen):
+            stack = self.app.screen_stack
+            below = stack[: stack.index(screen)] if screen in stack else []
+            under = tuple(type(s).__name__ for s in below)
+        self.update(panel_text(progress, type(screen).__name__, under))

@@ -3,13 +3,16 @@ chooser from F1 and the palette, demo only, and a snapshot of a step at 80x24.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from sqlmodel import col, select
 from textual.widgets import DataTable, OptionList
 
 from divert_tui.config import load_settings
 from divert_tui.core.bootstrap import open_database
+from divert_tui.core.models import Booking, Person, Referral
+from divert_tui.core.services import booking
 from divert_tui.core.vocab import Role
 from divert_tui.demo.cohort import DEFAULT_TODAY, fill_demo
 from divert_tui.screens.format import UK
@@ -98,7 +101,19 @@ def row_with(app, word: str) -> int | None:  # type: ignore[no-untyped-def]
     return None
 
 
-async def test_the_workers_day_follows_the_learner_through_every_step(tour_app) -> None:
+def booked_session(app, first_name: str) -> int:  # type: ignore[no-untyped-def]
+    with app.db.read() as session:
+        return session.exec(
+            select(Booking.session_id)
+            .join(Referral, col(Referral.id) == col(Booking.referral_id))
+            .join(Person, col(Person.id) == col(Referral.person_id))
+            .where(Person.first_name == first_name)
+        ).one()
+
+
+async def test_the_workers_day_follows_the_learner_through_every_step(
+    tour_app, monkeypatch
+) -> None:
     app, t = tour_app, WORKER_DAY
     async with app.run_test(size=(100, 30)) as pilot:
         await wait(pilot)
@@ -143,8 +158,15 @@ async def test_the_workers_day_follows_the_learner_through_every_step(tour_app) 
         at_step(app, t, 11)
         await keys(pilot, "f4")
         at_step(app, t, 12)
+        session_id = booked_session(app, "Tyler")
+        table = app.screen.query_one(PagedTable).table
+        table.move_cursor(row=table.get_row_index(str(session_id)))
         await keys(pilot, "enter")
         at_step(app, t, 13)
+        await keys(pilot, "1")  # the session has not taken place yet: refused, no step
+        at_step(app, t, 13)
+        held = app.screen.result.session.starts_at + timedelta(hours=3)
+        monkeypatch.setattr(booking, "utcnow", lambda: held)  # the session took place
         await keys(pilot, "1")
         at_step(app, t, 14)
         await keys(pilot, "f12")
