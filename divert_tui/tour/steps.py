@@ -160,8 +160,8 @@ WORKER_DAY = Tour(
         Step(
             "RosterScreen",
             "Attendance",
-            "Who was booked on this session. Once it has taken place, mark each person: "
-            "2 left early, 3 did not attend. Missed sessions can close a referral.",
+            "Who was booked. Once the session has taken place, mark each person (2 left "
+            "early, 3 did not attend); one still to come is refused: Esc, choose another.",
             "1",
             "marks the highlighted person as completed",
             Done(state=("marked", "1")),

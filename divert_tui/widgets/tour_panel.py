@@ -27,7 +27,7 @@ def panel_text(progress: Progress, on_screen: str, under: tuple[str, ...] = ()) 
             text.append("\nAnswer this box first.", style="bold")
         else:
             where = SCREEN_WORDS.get(step.screen, step.screen)
-            text.append(f"\nThis step is on {where}: go back there (Esc).", style="bold")
+            text.append(f"\nThis step is on {where}.", style="bold")
     text.append("\nNext: ")
     text.append(f" {step.key} ", style="bold reverse")
     text.append(f" {step.does}")

@@ -285,3 +285,14 @@ def test_a_tour_step_at_80x24(db, db_url, snap_compare) -> None:
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
     finally:
         app.db.dispose()
+
+
+def test_a_dialog_over_the_steps_screen_is_answered_not_left() -> None:
+    from divert_tui.widgets.tour_panel import panel_text
+
+    progress = Progress.start("worker")
+    progress.index = 6  # the allocation, on the call; a confirmation box is over it
+    words = str(panel_text(progress, "ConfirmDialog", ("MyWorkScreen", "AssessmentScreen")))
+    assert "Answer this box first" in words and "This step is on" not in words
+    words = str(panel_text(progress, "CoursesScreen"))
+    assert "This step is on the call." in words
