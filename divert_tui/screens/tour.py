@@ -159,12 +159,14 @@ class TourGuide:
         self._refresh()
 
     def _check_state(self) -> None:
-        """A step done by a state of the screen (the call reaching its summary)."""
-        if not self.visible or self.progress is None or self.progress.step.done.state is None:
+        """A step done by a state of the screen (the call reaching its summary); and the
+        panel of the screen showing kept up to date, whatever way the learner reached it."""
+        if not self.visible or self.progress is None:
             return
-        screen = self.app.screen
-        if self.progress.saw_screen(type(screen).__name__, lambda path: read(screen, path)):
-            self._refresh()
+        if self.progress.step.done.state is not None:
+            screen = self.app.screen
+            self.progress.saw_screen(type(screen).__name__, lambda path: read(screen, path))
+        self._refresh()
 
     # --- the panel -------------------------------------------------------------------
 
@@ -179,8 +181,5 @@ class TourGuide:
         if found:
             found.first().show(self.progress)
             return
-        panel = TourPanel()
-        progress = self.progress
         screen.add_class("-touring")
-        screen.mount(panel)
-        panel.call_after_refresh(panel.show, progress)
+        screen.mount(TourPanel(self.progress))

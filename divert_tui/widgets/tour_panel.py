@@ -53,14 +53,24 @@ class TourPanel(Static):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress) -> None:
         super().__init__("", id="tour-panel", markup=False)
+        self._progress = progress
+        self._shown: Text | None = None
+
+    def on_mount(self) -> None:
+        self.show(self._progress)
 
     def show(self, progress: Progress) -> None:
+        """The step as it is now; drawn again only when what it says has changed."""
+        self._progress = progress
         screen = self.screen
         under: tuple[str, ...] = ()
         if isinstance(screen, ModalScreen):
             stack = self.app.screen_stack
             below = stack[: stack.index(screen)] if screen in stack else []
             under = tuple(type(s).__name__ for s in below)
-        self.update(panel_text(progress, type(screen).__name__, under))
+        text = panel_text(progress, type(screen).__name__, under)
+        if self._shown is None or text.plain != self._shown.plain:
+            self._shown = text
+            self.update(text)

@@ -3,11 +3,13 @@ chooser from F1 and the palette, demo only, and a snapshot of a step at 80x24.""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import col, select
 from textual.widgets import DataTable, OptionList
+from textual.worker import WorkerFailed
 
 from divert_tui.config import load_settings
 from divert_tui.core.bootstrap import open_database
@@ -163,8 +165,12 @@ async def test_the_workers_day_follows_the_learner_through_every_step(
         table.move_cursor(row=table.get_row_index(str(session_id)))
         await keys(pilot, "enter")
         at_step(app, t, 13)
-        await keys(pilot, "1")  # the session has not taken place yet: refused, no step
+        await pilot.press("1")  # the session has not taken place yet: refused, no step
+        with contextlib.suppress(WorkerFailed):  # the refusal, shown as a message
+            await app.workers.wait_for_complete()
+        await pilot.pause(SETTLE)
         at_step(app, t, 13)
+        assert any("not started yet" in str(n.message) for n in app._notifications)
         held = app.screen.result.session.starts_at + timedelta(hours=3)
         monkeypatch.setattr(booking, "utcnow", lambda: held)  # the session took place
         await keys(pilot, "1")
