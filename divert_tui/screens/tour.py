@@ -97,7 +97,8 @@ class TourGuide:
     # --- starting, leaving, resuming --------------------------------------------------
 
     def choose(self) -> None:
-        self.app.push_screen(TourChooser(self.progress), self._chosen)
+        if not isinstance(self.app.screen, TourChooser):  # F12 again while choosing
+            self.app.push_screen(TourChooser(self.progress), self._chosen)
 
     def _chosen(self, choice: str | None) -> None:
         if choice is None:

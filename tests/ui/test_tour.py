@@ -247,6 +247,9 @@ async def test_f1_and_the_palette_start_the_tour_and_the_footer_stays(tour_app) 
         assert "G" in [str(c) for c in app.screen.query_one(DataTable).get_row_at(0)]
         await keys(pilot, "g")
         assert isinstance(app.screen, TourChooser)
+        depth = len(app.screen_stack)
+        await keys(pilot, "f12")
+        assert isinstance(app.screen, TourChooser) and len(app.screen_stack) == depth
         await keys(pilot, "escape")
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Guided tour" in commands
