@@ -17,7 +17,7 @@ from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import assessment
 from divert_tui.core.services.base import Actor
 from divert_tui.core.vocab import Role
-from tests.assessment.helpers import seed_referral
+from tests.assessment.helpers import seed_referral  # noqa: F401 - used by the tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CALL_START_NOTE = "assessment call"  # the answered attempt logged when the call starts
