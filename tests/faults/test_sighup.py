@@ -88,7 +88,7 @@ class Terminal:
         return words.encode() in bytes(self.drawn)
 
 
-def wait_for(check, what: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+def wait_for(check, what: str, timeout: float = 90) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -118,8 +118,11 @@ async def test_the_terminal_closing_mid_call_leaves_it_saved_and_resumable(
     )
     try:
         wait_for(lambda: terminal.shows("User name"), "the login screen")
-        terminal.type("alice\r")
-        terminal.type(PASSWORD + "\r")
+        # The rest is typed once the name shows, so no key goes to a screen still being
+        # built, however loaded the machine.
+        terminal.type("alice")
+        wait_for(lambda: terminal.shows("alice"), "the user name to be typed")
+        terminal.type("\r" + PASSWORD + "\r")  # Enter moves to the password, in key order
         wait_for(lambda: terminal.shows("Identity"), "the call to open")
         typing = threading.Thread(target=terminal.type, args=(KEYS,), daemon=True)
         typing.start()  # answers keep coming while the line drops
