@@ -1,5 +1,5 @@
 """Child processes for the concurrency faults: a client that dies holding a transaction,
-and two workers claiming the same referral at the same moment."""
+two workers claiming the same referral, two workers booking it, at the same moment."""
 
 from __future__ import annotations
 
@@ -52,6 +52,34 @@ def claim_slowly(url: str, referral_id: int, staff_id: int, barrier: Any, out: A
         out.put((staff_id, f"{type(error).__name__}: {error}"))
     except Exception as error:  # noqa: BLE001 - the parent fails on it, with its name
         out.put((staff_id, f"unexpected {type(error).__name__}: {error}"))
+    finally:
+        db.dispose()
+
+
+def book_slowly(url: str, referral_id: int, session_id: int, barrier: Any, out: Any) -> None:
+    """Book a referral with a pause between reading it and writing the booking, so two
+    bookings of one referral onto two sessions overlap unless something serialises them."""
+    from divert_tui.core.services import booking
+    from tests.courses.helpers import NOW
+
+    checked = booking._check_session
+
+    def slow_check(*args: Any, **kwargs: Any) -> Any:
+        result = checked(*args, **kwargs)
+        time.sleep(0.5)
+        return result
+
+    booking._check_session = slow_check  # type: ignore[assignment]
+    db = Database(url)
+    actor = Actor(None, f"worker-{session_id}", Role.WORKER, frozenset({"west_midlands"}))
+    barrier.wait(timeout=60)
+    try:
+        booking.book(db, actor, referral_id, session_id, load_schemes(), now=NOW)
+        out.put((session_id, "booked"))
+    except ServiceError as error:
+        out.put((session_id, f"{type(error).__name__}: {error}"))
+    except Exception as error:  # noqa: BLE001 - the parent fails on it, with its name
+        out.put((session_id, f"unexpected {type(error).__name__}: {error}"))
     finally:
         db.dispose()
 

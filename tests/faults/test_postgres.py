@@ -18,8 +18,9 @@ from sqlalchemy import text
 from divert_tui.core.models import Referral
 from divert_tui.core.services import referrals, staff
 from divert_tui.core.services.base import Actor
+from tests.courses.helpers import add_sessions, allocated_referral
 from tests.faults import helpers as h
-from tests.faults.race import KILLED_NOTE, claim_slowly
+from tests.faults.race import KILLED_NOTE, book_slowly, claim_slowly
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -73,22 +74,7 @@ def test_two_processes_claiming_one_referral_end_with_one_owner(db, db_url, sche
         ).id
         for name in ("ann", "bob")
     ]
-    context = multiprocessing.get_context("spawn")
-    barrier = context.Barrier(2)
-    out = context.Queue()
-    racers = [
-        context.Process(target=claim_slowly, args=(db_url, referral_id, sid, barrier, out))
-        for sid in workers
-    ]
-    for racer in racers:
-        racer.start()
-    try:
-        said = dict(out.get(timeout=90) for _ in racers)
-    finally:
-        for racer in racers:
-            racer.join(timeout=30)
-            if racer.is_alive():
-                racer.kill()
+    said = race(claim_slowly, *((db_url, referral_id, sid) for sid in workers))
     outcomes = sorted(said.values())
     assert outcomes[0] == "ConflictError: this referral is already claimed by another worker"
     assert outcomes[1] == "claimed"
@@ -105,3 +91,39 @@ def test_two_processes_claiming_one_referral_end_with_one_owner(db, db_url, sche
             {"r": referral_id},
         ).scalar_one()
     assert owner == winner and version == 2 and claims == 1
+
+
+def race(target, *args_of_each: tuple) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """Run one child per argument tuple, started together; what each put on the queue."""
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(len(args_of_each))
+    out = context.Queue()
+    racers = [context.Process(target=target, args=(*a, barrier, out)) for a in args_of_each]
+    for racer in racers:
+        racer.start()
+    try:
+        return dict(out.get(timeout=90) for _ in racers)
+    finally:
+        for racer in racers:
+            racer.join(timeout=30)
+            if racer.is_alive():
+                racer.kill()
+
+
+def test_two_processes_booking_one_referral_onto_two_sessions_book_it_once(
+    db, db_url, schemes
+) -> None:
+    lead = Actor.system("tests")
+    first = add_sessions(db, lead, "2027-03-02 18:00")[0]
+    second = add_sessions(db, lead, "2027-03-03 18:00")[0]
+    referral_id = allocated_referral(db, 1)
+    said = race(book_slowly, (db_url, referral_id, first), (db_url, referral_id, second))
+    outcomes = sorted(said.values())
+    assert outcomes[1] == "booked", said
+    assert outcomes[0].startswith("ServiceError: already booked on session"), said
+    with db.read() as session:
+        bookings = session.execute(
+            text("SELECT count(*) FROM booking WHERE referral_id = :r"), {"r": referral_id}
+        ).scalar_one()
+        status = session.get(Referral, referral_id).status  # type: ignore[union-attr]
+    assert bookings == 1 and status == "booked"
