@@ -2,8 +2,8 @@
 PostgreSQL where it applies"): a client killed with SIGKILL while it holds a transaction
 leaves nothing half-written and blocks nobody once it is gone; two workers claiming the
 same referral at once end with one owner and the other told; two booking one referral
-onto two sessions book it once. Both run on SQLite too,
-where the same promises hold through its single write lock."""
+onto two sessions book it once. All run on SQLite too, where the same promises hold
+through its single write lock."""
 
 from __future__ import annotations
 
