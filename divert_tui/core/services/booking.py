@@ -102,7 +102,11 @@ class Marked:
 
 
 def _referral(session: Session, actor: Actor, referral_id: int) -> Referral:
-    referral = session.get(Referral, referral_id)
+    """The referral being booked, locked for the transaction on PostgreSQL (after the
+    session row, always in that order), so that two bookings of one referral onto two
+    sessions queue and the second sees the first; SQLite's BEGIN IMMEDIATE already does."""
+    locking = session.get_bind().dialect.name == "postgresql"
+    referral = session.get(Referral, referral_id, with_for_update=locking)
     if referral is None:
         raise NotFound(f"no referral {referral_id}")
     require(actor, Permission.WORK_REFERRALS, force=referral.force_code)
