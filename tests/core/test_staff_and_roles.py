@@ -330,12 +330,14 @@ MAY_NOT = {
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
     },
     Role.TEAM_LEAD: {
         Permission.MANAGE_STAFF,
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
     },
 }
 CASES = [(role, permission) for role in Role for permission in Permission]

@@ -302,7 +302,7 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> AuditPage:
     """A page of the audit trail for an admin; the search is itself an audit event."""
-    require(actor, Permission.VERIFY_AUDIT)
+    require(actor, Permission.SEARCH_AUDIT)
     check_filter(wanted)
     with db.write() as session:
         found, person_ids = events_matching(session, wanted, page=page, page_size=page_size)

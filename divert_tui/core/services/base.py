@@ -65,6 +65,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage settings and the service directory"
     EXPORT_PERSON = "export a person's record"
     VERIFY_AUDIT = "verify the audit trail"
+    SEARCH_AUDIT = "search the audit trail"
     MANAGE_SESSIONS = "plan and cancel course sessions"
     EXPORT_OUTCOMES = "export outcomes to the police"
 
