@@ -226,7 +226,7 @@ def _record(db_url: str, actor: Actor, action: str, detail: str) -> bool:
         db.dispose()
 
 
-def in_use(path: Path) -> bool:
+def _in_use(path: Path) -> bool:
     """Whether another connection has the database open (SQLite's own locks tell)."""
     if not path.exists():
         return False
@@ -337,7 +337,7 @@ def restore(
                     f"{backup_path} is a demo database (synthetic people, opened without "
                     "passwords) and would replace a live one; nothing was changed"
                 )
-        if in_use(target):
+        if _in_use(target):
             raise BackupError(
                 f"{target} is in use: close divert everywhere it is open (every window and "
                 "terminal), then run divert db restore again; nothing was changed"

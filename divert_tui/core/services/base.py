@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session as OrmSession
@@ -19,9 +19,6 @@ from sqlalchemy.orm import SessionTransaction
 
 from divert_tui.core.models import Staff
 from divert_tui.core.vocab import Role
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 class ServiceError(Exception):
@@ -180,12 +177,6 @@ def forget_waiting_check() -> None:
     _waiting_check.set(None)
 
 
-def check_active(session: Session, actor: Actor) -> None:
-    """The same check for code that has a session but no permission to require."""
-    if actor.staff_id is not None:
-        _refuse_unless_active(session.connection(), actor)
-
-
 @event.listens_for(OrmSession, "after_transaction_create")
 def _transaction_opened(session: OrmSession, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
@@ -214,10 +205,3 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         raise ConflictError(
             f"this {what} was changed by someone else since you opened it; reload it and try again"
         )
-
-
-def get_or_404(session: Session, model: type, key: object, what: str):  # type: ignore[no-untyped-def]
-    row = session.get(model, key)
-    if row is None:
-        raise NotFound(f"no {what} {key}")
-    return row

@@ -62,7 +62,7 @@ class WorkerLoad:
         return f"{round(100 * self.open_referrals / self.target)}%" if self.target else "-"
 
 
-def caseload_target(db: Database) -> int:
+def _caseload_target(db: Database) -> int:
     """The open referrals a worker is expected to carry (set by a lead; 40 until then)."""
     with db.read() as session:
         row = session.get(Setting, TARGET_KEY)
@@ -126,7 +126,7 @@ def _workers_of(session, actor: Actor) -> list[tuple[_Worker, tuple[str, ...]]]:
 def worker_loads(db: Database, actor: Actor, *, today: date) -> list[WorkerLoad]:
     """Every active worker and lead who shares a force with the actor, with their load."""
     require(actor, Permission.REASSIGN)
-    target = caseload_target(db)
+    target = _caseload_target(db)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time(), UTC)
     week_end = week_start + timedelta(days=7)
     with db.read() as session:
