@@ -31,7 +31,6 @@ from divert_tui.core.models import (
     metadata,
 )
 from divert_tui.core.services.base import Actor
-from divert_tui.core.services.staff import add_staff
 from divert_tui.core.vocab import ReferralStatus, Role
 
 FORCE_A = "west_midlands"
@@ -86,8 +85,13 @@ class World:
         self.group_id = self._group()
 
     def _staff(self, name: str, role: Role, force: str, *, demo: bool) -> Actor:
-        made = add_staff(self.db, self.system, name, role, PASSWORD, forces=[force])
-        return Actor(made.id, made.username, role, frozenset({force}), made.display_name, demo)
+        """Put in directly: hashing a password for each would cost more than the table."""
+        with self.db.write() as session:
+            row = Staff(username=name, display_name=name.replace("_", " "), role=role.value)
+            session.add(row)
+            session.flush()
+            session.add(StaffForce(staff_id=row.id or 0, force_code=force))
+            return Actor(row.id, name, role, frozenset({force}), row.display_name, demo)
 
     def _group(self) -> int:
         with self.db.write() as session:
@@ -182,6 +186,26 @@ class World:
             session.add(assessment)
             session.flush()
             return assessment.id or 0
+
+    def answered(self, answers: dict[str, dict[str, Any]]) -> int:
+        """An open assessment with these answers given, through the service as a call does."""
+        from divert_tui.core.services.assessment import save_answer
+
+        aid = self.assessment()
+        for instrument, items in answers.items():
+            for item, value in items.items():
+                save_answer(self.db, self.system, aid, instrument, "", item, value, today=TODAY)
+        return aid
+
+    def identified(self) -> int:
+        """An open assessment whose identity and safety check is done."""
+        return self.answered({"identity_check": {f"q{n}": "yes" for n in range(1, 6)}})
+
+    def self_harm(self) -> int:
+        """An open assessment whose answers show a self-harm risk to act on."""
+        return self.answered(
+            {"phq2": {"q1": 2, "q2": 2}, "phq9": {f"q{n}": 1 for n in range(3, 10)}}
+        )
 
     def assessed(self) -> int:
         """A referral whose assessment is complete; returns the referral."""
