@@ -18,6 +18,7 @@ NOT_OPERATIONS: dict[str, tuple[str, ...]] = {
     ),
     "the access check itself, and its bookkeeping": (
         "base.require",
+        "reports.report_forces",
         "base.forget_waiting_check",
         "base.check_version",
     ),
@@ -63,7 +64,6 @@ NOT_OPERATIONS: dict[str, tuple[str, ...]] = {
         "intake_store.local_day",
         "paging.last_page",
         "paging.clamp_page",
-        "reports.report_forces",
         "sessions.plan_sessions",
         "sessions.roster_rows",
         "subject_access_letter.when_in_words",
