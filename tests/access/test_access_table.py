@@ -1,6 +1,6 @@
 """Every service operation against every kind of actor: allowed cells succeed, every other
 cell is refused with PermissionDenied and writes nothing (row counts of every table, the
-audit trail included, and the files of the world's folder are the same after)."""
+audit trail included, their versions, and the files of the folder are the same after)."""
 
 from __future__ import annotations
 

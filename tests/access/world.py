@@ -114,12 +114,20 @@ class World:
         made.mkdir()
         return made
 
-    # --- counting: every table in one round trip -------------------------------------------
+    # --- what a refusal must leave alone, read in one round trip ----------------------------
 
-    def counts(self) -> tuple[int, ...]:
-        parts = ", ".join(f'(SELECT count(*) FROM "{t.name}")' for t in metadata.sorted_tables)
+    def counts(self) -> tuple[object, ...]:
+        """Rows of every table, and each table's sum of versions and latest change, so an
+        update before a refusal shows as well as an insert."""
+        parts = []
+        for table in metadata.sorted_tables:
+            parts.append(f'(SELECT count(*) FROM "{table.name}")')
+            if "version" in table.c:
+                parts.append(f'(SELECT coalesce(sum(version), 0) FROM "{table.name}")')
+            if "updated_at" in table.c:
+                parts.append(f'(SELECT max(updated_at) FROM "{table.name}")')
         with self.db.engine.connect() as conn:
-            return tuple(conn.execute(text(f"SELECT {parts}")).one())
+            return tuple(conn.execute(text(f"SELECT {', '.join(parts)}")).one())
 
     # --- builders: each returns the id of a new force-A record ------------------------------
 
