@@ -132,7 +132,12 @@ def _restore_args(w: World) -> Args:
 
 ON_POSTGRES = ("BackupError",) if PG_URL else ()  # PostgreSQL uses pg_dump and pg_restore
 
-S = "schemes"  # placeholder the test swaps for the loaded schemes
+
+class _Schemes:
+    """Stands for the loaded schemes, which the test puts in its place."""
+
+
+S = _Schemes()
 
 # fmt: off
 ROWS: tuple[Row, ...] = (
