@@ -179,12 +179,6 @@ class World:
             assert row is not None
             return row.police_reference
 
-    def version(self, referral_id: int) -> int:
-        with self.db.read() as session:
-            row = session.get(Referral, referral_id)
-            assert row is not None
-            return row.version
-
     def assessment(self, referral_id: int | None = None, *, completed: bool = False) -> int:
         rid = referral_id or self.referral(ReferralStatus.CONTACTING)
         with self.db.write() as session:
