@@ -19,6 +19,7 @@ from divert_tui.core.models import (
     ContactAttempt,
     CourseGroup,
     CourseSession,
+    InstrumentResponse,
     IntelligenceLog,
     Need,
     NeedService,
@@ -30,6 +31,7 @@ from divert_tui.core.models import (
     StaffForce,
     metadata,
 )
+from divert_tui.core.services.assessment import save_answer
 from divert_tui.core.services.base import Actor
 from divert_tui.core.vocab import ReferralStatus, Role
 
@@ -60,6 +62,7 @@ class World:
         self.url = url
         self.folder = folder
         self._n = itertools.count(1)
+        self._answered: dict[str, int] = {}
         self.system = Actor.system("access-table")
         self.people: dict[str, Who] = {}
         for force, tag in ((FORCE_A, "a"), (FORCE_B, "b")):
@@ -190,14 +193,34 @@ class World:
             return assessment.id or 0
 
     def answered(self, answers: dict[str, dict[str, Any]]) -> int:
-        """An open assessment with these answers given, through the service as a call does."""
-        from divert_tui.core.services.assessment import save_answer
+        """An open assessment with these answers: given once through the service, as a call
+        does, then copied (assessment and responses) for every later cell."""
+        key = repr(answers)
+        if key not in self._answered:
+            aid = self.assessment()
+            for instrument, items in answers.items():
+                for item, value in items.items():
+                    save_answer(self.db, self.system, aid, instrument, "", item, value, today=TODAY)
+            self._answered[key] = aid
+            return aid
+        return self._copy_of(self._answered[key])
 
-        aid = self.assessment()
-        for instrument, items in answers.items():
-            for item, value in items.items():
-                save_answer(self.db, self.system, aid, instrument, "", item, value, today=TODAY)
-        return aid
+    def _copy_of(self, assessment_id: int) -> int:
+        rid = self.referral(ReferralStatus.CONTACTING)
+        with self.db.write() as session:
+            source = session.get(Assessment, assessment_id)
+            assert source is not None
+            fields = source.model_dump(exclude={"id", "referral_id"})
+            copy = Assessment(**fields, referral_id=rid)
+            session.add(copy)
+            session.flush()
+            rows = session.execute(
+                select(InstrumentResponse).where(InstrumentResponse.assessment_id == assessment_id)
+            ).scalars()
+            for response in rows:
+                kept = response.model_dump(exclude={"id", "assessment_id"})
+                session.add(InstrumentResponse(**kept, assessment_id=copy.id or 0))
+            return copy.id or 0
 
     def identified(self) -> int:
         """An open assessment whose identity and safety check is done."""
