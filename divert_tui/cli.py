@@ -45,6 +45,7 @@ class LazyGroup(click.Group):
         "reminders": "divert_tui.commands.courses:reminders",
         "roster": "divert_tui.commands.courses:roster",
         "report": "divert_tui.commands.reports:report",
+        "retention": "divert_tui.commands.retention:retention_command",
         "services": "divert_tui.commands.admin:services_group",
         "sessions": "divert_tui.commands.courses:sessions_group",
         "staff": "divert_tui.commands.admin:staff_group",

@@ -17,6 +17,12 @@ from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.plain import Static
 
 
+def _retention_words(years: int, intel_months: int) -> str:
+    """The retention setting in a table cell: years after closing, intelligence reasons."""
+    intel = "to the bar's end" if intel_months == 0 else f"bar + {intel_months} months"
+    return f"{years} years after closing; intel {intel}"
+
+
 class AdminScreen(DivertScreen):
     AREA = "Admin"
     BINDINGS = [
@@ -46,7 +52,7 @@ class AdminScreen(DivertScreen):
                 yield Static("Scheme settings")
                 schemes: DataTable[str] = DataTable(id="schemes", cursor_type="row")
                 schemes.add_columns(
-                    "Force", "Bar", "Contact policy", "First contact", "Hours saved"
+                    "Force", "Bar", "Contact policy", "First contact", "Hours saved", "Retention"
                 )
                 for scheme in self.app.schemes.values():
                     schemes.add_row(
@@ -55,6 +61,7 @@ class AdminScreen(DivertScreen):
                         f"{scheme.contact_attempts} attempts / {scheme.contact_days} days",
                         f"{scheme.first_contact_working_days} working days",
                         f"{scheme.hours_saved_per_referral:g} h",
+                        _retention_words(scheme.retention_years, scheme.intel_months_after_bar),
                     )
                 yield schemes
         yield Footer()

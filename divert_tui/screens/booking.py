@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from divert_tui.core.rules.attendance import MissedVerdict, assess_missed
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.rules.recurrence import in_words
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import booking
@@ -124,7 +125,7 @@ def start_booking(
     referral_id: int,
     who: str,
     status: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Two keys from the referral: b shows the sessions, a number books one."""
@@ -144,9 +145,9 @@ def start_booking(
 
     def one_to_one(result: tuple[str, str] | None) -> None:
         if result:
-            screen.call_service(
-                booking.add_one_to_one, app.db, actor, referral_id, result[0], app.schemes,
-                mode=result[1],
+            screen.save_referral(
+                seen, "book a one-to-one", booking.add_one_to_one, app.db, actor, referral_id,
+                result[0], app.schemes, mode=result[1],
                 then=lambda b: then(f"One-to-one booked: {in_words(b.session.starts_at)}"),
             )  # fmt: skip
 
@@ -163,17 +164,22 @@ def start_booking(
         if status == ReferralStatus.BOOKED.value:
             views = booking.bookings_of  # the current booking is looked up in the worker
 
-            def rebook() -> booking.Booked:
+            def rebook(expected_version: int | None = None) -> booking.Booked:
                 current = next(v for v in views(app.db, actor, referral_id) if v.status == "booked")
-                return booking.rebook(app.db, actor, current.booking_id, session_id)
+                return booking.rebook(
+                    app.db, actor, current.booking_id, session_id, expected_version=expected_version
+                )
 
-            screen.call_service(
-                rebook, then=lambda b: then(f"Rebooked: {in_words(b.session.starts_at)}")
+            screen.save_referral(
+                seen,
+                "move the booking to another session",
+                rebook,
+                then=lambda b: then(f"Rebooked: {in_words(b.session.starts_at)}"),
             )
             return
-        screen.call_service(
-            booking.book, app.db, actor, referral_id, session_id, app.schemes,
-            expected_version=version,
+        screen.save_referral(
+            seen, "book the session", booking.book, app.db, actor, referral_id, session_id,
+            app.schemes,
             then=lambda b: then(
                 f"Booked: {b.session.group_name}, {in_words(b.session.starts_at)}"
             ),
@@ -183,7 +189,7 @@ def start_booking(
 
 
 def cancel_current_booking(
-    screen: DivertScreen, referral_id: int, then: Callable[[str], None]
+    screen: DivertScreen, referral_id: int, seen: Seen | None, then: Callable[[str], None]
 ) -> None:
     """Cancel the referral's booked place with a reason; it goes back to allocated."""
     app = screen.app
@@ -193,7 +199,7 @@ def cancel_current_booking(
         if not reason:
             return
 
-        def job() -> int | None:
+        def job(expected_version: int | None = None) -> int | None:
             current = next(
                 (
                     v
@@ -204,9 +210,14 @@ def cancel_current_booking(
             )
             if current is None:
                 raise ServiceError("there is no booked place to cancel")
-            return booking.cancel_booking(app.db, actor, current.booking_id, reason, app.schemes)
+            return booking.cancel_booking(
+                app.db, actor, current.booking_id, reason, app.schemes,
+                expected_version=expected_version,
+            )  # fmt: skip
 
-        screen.call_service(
+        screen.save_referral(
+            seen,
+            f"cancel the booking ({reason})",
             job,
             then=lambda offered_to: then(
                 "Booking cancelled; back to allocated"
@@ -231,7 +242,7 @@ def close_for_missed_sessions(
     referral_id: int,
     who: str,
     reason: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Confirm, then close as non-compliant for missed sessions (writes the intelligence log)."""
@@ -241,9 +252,10 @@ def close_for_missed_sessions(
 
     def confirmed(yes: bool | None) -> None:
         if yes:
-            screen.call_service(
+            screen.save_referral(
+                seen, "close as non-compliant for missed sessions",
                 referrals.close_non_compliant, app.db, app.require_actor(), referral_id,
-                app.schemes, reason=reason, expected_version=version, today=app.today(),
+                app.schemes, reason=reason, today=app.today(),
                 then=lambda closed: then(
                     f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
                     f"barred until {fmt.uk_date(closed.bar_until)}"

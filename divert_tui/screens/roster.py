@@ -40,6 +40,7 @@ class RosterScreen(DivertScreen):
         super().__init__()
         self.session_id = session_id
         self.result: sessions.Roster | None = None
+        self.marked = 0  # attendance marks stored from this screen (the guided tour waits)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -135,6 +136,7 @@ class RosterScreen(DivertScreen):
         )
 
     def _marked(self, entry: sessions.RosterEntry, marked: booking.Marked) -> None:
+        self.marked += 1
         self.notify(
             f"{entry.name}: {MARK_LABELS[Mark(self._mark_of(marked.status))]}; "
             f"referral {fmt.label(marked.referral_status)}"

@@ -16,13 +16,21 @@ NOT_OPERATIONS: dict[str, tuple[str, ...]] = {
         "referrals.add_contact_attempt",
         "referrals.move_within",
     ),
-    "the access check itself, and its bookkeeping": (
+    "the access check itself, and its bookkeeping and the audit's": (
         "base.require",
+        "base.overwriting",
+        "base.overwrite_note",
         "reports.report_forces",
         "base.forget_waiting_check",
         "base.check_version",
     ),
+    "repeats the operation it is given, which checks its actor itself": (
+        "referral_conflicts.keep_mine",
+    ),
     "a store: reads or writes rows inside a caller's transaction, no actor of its own": (
+        "referral_conflicts.snapshot",
+        "retention_scrub.anonymise_people",
+        "retention_scrub.strip_intel",
         "assessment_record.brief_of",
         "assessment_store.concern_rows",
         "assessment_store.responses",
@@ -64,6 +72,7 @@ NOT_OPERATIONS: dict[str, tuple[str, ...]] = {
         "intake_store.local_day",
         "paging.last_page",
         "paging.clamp_page",
+        "retention.uk_today",
         "sessions.plan_sessions",
         "sessions.roster_rows",
         "subject_access_letter.when_in_words",

@@ -33,6 +33,7 @@ from divert_tui.core.models import (
 )
 from divert_tui.core.services.assessment import save_answer
 from divert_tui.core.services.base import Actor
+from divert_tui.core.services.referral_conflicts import snapshot
 from divert_tui.core.vocab import ReferralStatus, Role
 
 FORCE_A = "west_midlands"
@@ -175,6 +176,14 @@ class World:
             session.add(referral)
             session.flush()
             return referral.id or 0
+
+    def seen(self) -> Any:
+        """What a screen showed of a fresh referral, as the conflict check is given it."""
+        rid = self.referral()
+        with self.db.read() as session:
+            referral = session.get(Referral, rid)
+            assert referral is not None
+            return snapshot(session, referral)
 
     def reference(self, referral_id: int) -> str:
         with self.db.read() as session:

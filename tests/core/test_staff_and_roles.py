@@ -331,6 +331,7 @@ MAY_NOT = {
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
         Permission.SEARCH_AUDIT,
+        Permission.APPLY_RETENTION,
     },
     Role.TEAM_LEAD: {
         Permission.MANAGE_STAFF,
@@ -338,6 +339,7 @@ MAY_NOT = {
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
         Permission.SEARCH_AUDIT,
+        Permission.APPLY_RETENTION,
     },
 }
 CASES = [(role, permission) for role in Role for permission in Permission]

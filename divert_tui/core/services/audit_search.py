@@ -6,7 +6,9 @@ referral id (``referral 12``), their person id, or their name; every event about
 then found through the records that belong to them (their referrals, assessments, needs,
 safeguarding concerns, bookings, intelligence logs), through booking events that name one
 of their referrals in the detail (``offered_to_referral=12``) and through searches that
-listed one of their referrals. The search itself is audited, with the person ids it was
+listed one of their referrals, and through bulk exports whose event lists one of their
+referrals (``referrals=3-7,12``: rosters, reminders, outcomes, intelligence logs, the
+evaluation extract). The search itself is audited, with the person ids it was
 about, never the name typed.
 """
 
@@ -34,6 +36,7 @@ from divert_tui.core.models import (
     Staff,
 )
 from divert_tui.core.rules.call_back import UK
+from divert_tui.core.rules.id_ranges import REFERRALS_KEY, lists_any
 from divert_tui.core.rules.matching import normalise_name
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
@@ -146,6 +149,32 @@ def _find_people(session: Session, text: str) -> set[int]:
     return {pid for pid in session.exec(query.limit(500)).all() if pid is not None}
 
 
+#: The bulk exports (and lists of people) whose audit event lists its referrals.
+EXPORT_ACTIONS = (
+    "evaluation.export",
+    "intel.export",
+    "outcome.export",
+    "reminders.list",
+    "sessions.roster",
+)
+
+
+def _exports_holding(session: Session, referral_ids: list[int]) -> list[int]:
+    """The ids of the export events whose referral list holds any of these referrals.
+
+    The action index narrows the read to exports, which are few; the ranges are then
+    read here, since SQL cannot look inside "3-7,12"."""
+    if not referral_ids:
+        return []
+    rows = session.exec(
+        select(AuditEvent.id, AuditEvent.detail).where(
+            col(AuditEvent.action).in_(EXPORT_ACTIONS),
+            col(AuditEvent.detail).like(f"%{REFERRALS_KEY}%"),
+        )
+    ).all()
+    return [event_id for event_id, detail in rows if event_id and lists_any(detail, referral_ids)]
+
+
 def _ids(session: Session, query) -> list[int]:  # type: ignore[no-untyped-def]
     return [int(value) for value in session.exec(query).all() if value is not None]
 
@@ -208,6 +237,9 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
                 ),
             )
         )
+    exports = _exports_holding(session, referral_ids)
+    if exports:
+        terms.append(col(AuditEvent.id).in_(exports))
     return or_(*terms) if terms else (col(AuditEvent.id) < 0)
 
 

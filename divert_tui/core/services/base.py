@@ -7,7 +7,8 @@ returns plain values. Screens and the command line call services; nothing else w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -41,6 +42,14 @@ class ConflictError(ServiceError):
     """Someone else changed the record since it was read: reload and try again."""
 
 
+class StaleVersion(ConflictError):
+    """The write was based on an older version of the record (``check_version``)."""
+
+    def __init__(self, message: str, *, current: int, expected: int) -> None:
+        super().__init__(message)
+        self.current, self.expected = current, expected
+
+
 class ValidationError(ServiceError):
     """Bad input: ``errors`` maps each field to what is wrong with it and how to fix it."""
 
@@ -65,6 +74,7 @@ class Permission(StrEnum):
     SEARCH_AUDIT = "search the audit trail"
     MANAGE_SESSIONS = "plan and cancel course sessions"
     EXPORT_OUTCOMES = "export outcomes to the police"
+    APPLY_RETENTION = "list or anonymise people past the retention period"
 
 
 _ALL = frozenset(Permission)
@@ -202,6 +212,28 @@ def _first_connection(
 def check_version(current: int, expected: int | None, what: str) -> None:
     """Refuse a write based on a stale read (optimistic locking on the version column)."""
     if expected is not None and current != expected:
-        raise ConflictError(
-            f"this {what} was changed by someone else since you opened it; reload it and try again"
+        raise StaleVersion(
+            f"this {what} was changed by someone else since you opened it; reload it and try again",
+            current=current,
+            expected=expected,
         )
+
+
+# --- a save kept deliberately over someone else's ----------------------------------------
+
+_overwrite: ContextVar[str] = ContextVar("divert_overwrite", default="")
+
+
+@contextmanager
+def overwriting(detail: str) -> Iterator[None]:
+    """Within it, the use case's audit event says it was saved over a newer version."""
+    token = _overwrite.set(detail)
+    try:
+        yield
+    finally:
+        _overwrite.reset(token)
+
+
+def overwrite_note() -> str:
+    """What ``audit.record`` adds to the event while ``overwriting`` (empty otherwise)."""
+    return _overwrite.get()

@@ -26,12 +26,14 @@ from divert_tui.core.models import (
 from divert_tui.core.models import StatusChange as StatusRow
 from divert_tui.core.rules import contact
 from divert_tui.core.rules.calendar import first_contact_state, state_for_due
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
 from divert_tui.core.services.assessment_record import CallBrief, brief_of
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
 from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
+from divert_tui.core.services.referral_conflicts import snapshot
 from divert_tui.core.services.referrals import attempts_of, decide_for
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 
@@ -104,6 +106,7 @@ class ReferralDetail:
     first_contact_at: datetime | None = None  # UK local time of the first attempt
     contact_caution: ContactCaution | None = None  # the number is not safe to call or message
     call: CallBrief | None = None  # the latest assessment in one line (assessment_record)
+    seen: Seen | None = None  # what a save compares with if someone else saved meanwhile
 
 
 @dataclass(frozen=True)
@@ -344,6 +347,7 @@ def open_referral(
             ),
             contact_caution=contact_cautions(session, [referral.person_id]).get(referral.person_id),
             call=brief_of(session, referral),
+            seen=snapshot(session, referral),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail
