@@ -330,6 +330,7 @@ MAY_NOT = {
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
         Permission.APPLY_RETENTION,
     },
     Role.TEAM_LEAD: {
@@ -337,6 +338,7 @@ MAY_NOT = {
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
         Permission.APPLY_RETENTION,
     },
 }

@@ -116,7 +116,7 @@ def _uk_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UK).astimezone(UTC)
 
 
-def find_people(session: Session, text: str) -> set[int]:
+def _find_people(session: Session, text: str) -> set[int]:
     """The person ids a person filter names (see the module docstring)."""
     text = text.strip()
     if not text:
@@ -268,7 +268,7 @@ def _action_condition(text: str) -> ColumnElement[bool]:
     )
 
 
-def check_filter(wanted: AuditFilter) -> None:
+def _check_filter(wanted: AuditFilter) -> None:
     if wanted.date_from and wanted.date_to and wanted.date_from > wanted.date_to:
         raise ValidationError(
             {
@@ -281,7 +281,7 @@ def _conditions(session: Session, wanted: AuditFilter) -> tuple[list, set[int] |
     conditions: list[ColumnElement[bool]] = []
     person_ids: set[int] | None = None
     if wanted.person.strip():
-        person_ids = find_people(session, wanted.person)
+        person_ids = _find_people(session, wanted.person)
         conditions.append(person_condition(session, person_ids))
     if wanted.staff.strip():
         conditions.append(_staff_condition(wanted.staff))
@@ -294,7 +294,7 @@ def _conditions(session: Session, wanted: AuditFilter) -> tuple[list, set[int] |
     return conditions, person_ids
 
 
-def events_matching(
+def _events_matching(
     session: Session, wanted: AuditFilter, *, page: int, page_size: int
 ) -> tuple[Page[AuditRow], set[int] | None]:
     """One page of the events that match, newest first (inside the caller's transaction)."""
@@ -334,10 +334,10 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> AuditPage:
     """A page of the audit trail for an admin; the search is itself an audit event."""
-    require(actor, Permission.VERIFY_AUDIT)
-    check_filter(wanted)
+    require(actor, Permission.SEARCH_AUDIT)
+    _check_filter(wanted)
     with db.write() as session:
-        found, person_ids = events_matching(session, wanted, page=page, page_size=page_size)
+        found, person_ids = _events_matching(session, wanted, page=page, page_size=page_size)
         audit.record(
             session,
             actor,

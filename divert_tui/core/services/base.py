@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session as OrmSession
@@ -20,9 +20,6 @@ from sqlalchemy.orm import SessionTransaction
 
 from divert_tui.core.models import Staff
 from divert_tui.core.vocab import Role
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 class ServiceError(Exception):
@@ -74,6 +71,7 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage settings and the service directory"
     EXPORT_PERSON = "export a person's record"
     VERIFY_AUDIT = "verify the audit trail"
+    SEARCH_AUDIT = "search the audit trail"
     MANAGE_SESSIONS = "plan and cancel course sessions"
     EXPORT_OUTCOMES = "export outcomes to the police"
     APPLY_RETENTION = "list or anonymise people past the retention period"
@@ -189,12 +187,6 @@ def forget_waiting_check() -> None:
     _waiting_check.set(None)
 
 
-def check_active(session: Session, actor: Actor) -> None:
-    """The same check for code that has a session but no permission to require."""
-    if actor.staff_id is not None:
-        _refuse_unless_active(session.connection(), actor)
-
-
 @event.listens_for(OrmSession, "after_transaction_create")
 def _transaction_opened(session: OrmSession, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
@@ -245,10 +237,3 @@ def overwriting(detail: str) -> Iterator[None]:
 def overwrite_note() -> str:
     """What ``audit.record`` adds to the event while ``overwriting`` (empty otherwise)."""
     return _overwrite.get()
-
-
-def get_or_404(session: Session, model: type, key: object, what: str):  # type: ignore[no-untyped-def]
-    row = session.get(model, key)
-    if row is None:
-        raise NotFound(f"no {what} {key}")
-    return row

@@ -226,11 +226,11 @@ def timeline(session: Session, referral_id: int) -> list[TimelineEntry]:
         for log in logs
     ]
     if referral is not None:
-        entries += contact_history(session, referral.person_id)
+        entries += _contact_history(session, referral.person_id)
     return sorted(entries, key=lambda e: e.at)
 
 
-def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
+def _contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
     """Changes to the person's phone and postcode (from any of their referrals), so that a
     number replaced by a newer feed is never replaced without a trace."""
     rows = session.exec(
@@ -250,7 +250,7 @@ def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
     ]
 
 
-def earlier_referrals(
+def _earlier_referrals(
     session: Session, person_id: int, but: int, referred_at: datetime | None = None
 ) -> list[EarlierReferral]:
     """The person's other referrals in date order, each marked earlier or later than ``but``."""
@@ -337,7 +337,7 @@ def open_referral(
             ),
             person=_person(session, referral.person_id, referred.date()),
             earlier=tuple(
-                earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
+                _earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
             ),
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
