@@ -25,6 +25,7 @@ from divert_tui.core.rules.eligibility import REASON_WORDS, fmt_date, scheme_lab
 from divert_tui.core.schemes import Scheme, load_schemes
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, ServiceError
+from divert_tui.core.services.directory import ensure_synced
 from divert_tui.core.services.settings import DATASET_KEY, DEMO
 from divert_tui.demo import data
 from divert_tui.demo.clock import NOW_MINUTE, FastRandom, next_monday, to_utc
@@ -140,6 +141,9 @@ def fill_demo(
     with db.write() as session:
         _refuse_unless_empty(session)
         _ensure_forces(session, forces, schemes)
+        for code in forces:
+            ensure_synced(session, code)
+        session.flush()
         connection = session.connection()
         writer = Writer(connection, TABLES)
         with writer.bulk():
@@ -207,12 +211,41 @@ def _start_ids(connection: Connection) -> Ids:
 
 
 def _bar_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
+    return f"not eligible until {fmt_date(bar.until)}: {_log_words(bar, schemes)}"
+
+
+def _log_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
     scheme = schemes[bar.force]
     reason = REASON_WORDS.get(bar.reason, bar.reason.replace("_", " "))
     return (
-        f"not eligible until {fmt_date(bar.until)}: intelligence log {bar.log_id} for {reason} "
-        f"on {fmt_date(bar.created)} ({scheme_label(scheme.name)}, {scheme.bar_months}-month bar)"
+        f"intelligence log {bar.log_id} for {reason} on {fmt_date(bar.created)} "
+        f"({scheme_label(scheme.name)}, {scheme.bar_months}-month bar)"
     )
+
+
+def _override(
+    row: dict[str, Any], bar: Bar, lead: str, day: date, reason: str, schemes: Mapping[str, Scheme]
+) -> None:
+    """A team lead set the bar aside on the day the referral came in (as override_bar does)."""
+    row["bar_override_reason"] = f"{lead}|{day.isoformat()}|{reason}"
+    row["eligibility_note"] = (
+        f"eligible by team lead override ({lead}, {fmt_date(day)}: {reason}); set aside the "
+        f"bar until {fmt_date(bar.until)}: {_log_words(bar, schemes)}"
+    )
+
+
+def _services(connection: Connection, forces: list[str]) -> dict[tuple[str, str], list[int]]:
+    """The directory's real (not placeholder) services by force and need domain."""
+    found: dict[tuple[str, str], list[int]] = {}
+    rows = connection.execute(
+        select(models.Service.id, models.Service.force_code, models.Service.domain)
+        .where(models.Service.active, ~models.Service.placeholder)
+        .order_by(models.Service.id)
+    )
+    for service_id, force, domain in rows:
+        if force in forces:
+            found.setdefault((force, domain), []).append(service_id)
+    return found
 
 
 def _generate(
@@ -256,7 +289,12 @@ def _generate(
     sessions = SessionBook(
         rng, lambda: ids("course_session"), writer, group_ids, staffing.facilitators
     )
-    world = World(rng, (today, now), schemes, staffing, ids, writer, sessions)
+    lead_names = {s["id"]: s["display_name"] for s in staff if s["role"] == "team_lead"}
+    usernames = {s["id"]: s["username"] for s in staff}
+    world = World(
+        rng, (today, now), schemes, staffing, ids, writer, sessions,
+        _services(connection, forces), lead_names,
+    )  # fmt: skip
     places = Places(rng, fake)
     reserved = {(s.first_name, s.last_name) for s in SCENARIOS}
     maker = PersonMaker(rng, reserved)
@@ -297,11 +335,21 @@ def _generate(
             # Work in progress at every stage, whatever the size of the cohort.
             plan.hold = HOLDS[held % len(HOLDS)]
             held += 1
+            if plan.hold == ALLOCATED and world.owed("waiting"):
+                plan.one_to_one = plan.override = None  # a group, so a waiting list to show
         known = None
         if plan.outcome == INELIGIBLE and rng.random() < data.BARRED_REPEAT_SHARE:
             known = returning.barred.pick(rng)
             if known is not None and known.bar is not None:
                 plan.stage, plan.ineligible_reason = RECEIVED, _bar_words(known.bar, schemes)
+        override = None
+        if known is None and plan.outcome != INELIGIBLE:
+            showcase = world.owed("override") and (today - day).days <= 90
+            if showcase or rng.random() < data.OVERRIDE_SHARE:
+                known = returning.barred.pick(rng)
+                if known is not None and known.bar is not None:
+                    override = known.bar
+                    world.shown("override")
         if known is None and rng.random() < data.REPEAT_SHARE:
             known = returning.clear.pick(rng)
         if known is None:
@@ -337,12 +385,17 @@ def _generate(
         row["source"] = weighted(rng, data.SOURCE_WEIGHTS)
         row["feed_notes"] = rng.choice(data.FEED_NOTES) if rng.random() < 0.3 else None
         row["offence_date"] = day - timedelta(days=rng.choice((0, 0, 0, 0, 1, 2, 3)))
+        if override is not None:
+            lead = usernames[staffing.leads[force]]
+            _override(row, override, lead, day, rng.choice(data.BAR_OVERRIDE_REASONS), schemes)
         writer("referral", row)
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
         life = Life(world, row, (day, minute), plan, unassigned)
         life.run()
-        if row["status"] == ALLOCATED and life.group and rng.random() < WAITING_SHARE:
+        waits = world.owed("waiting") or rng.random() < WAITING_SHARE
+        if row["status"] == ALLOCATED and life.group and waits:
             wait_for_a_place(writer, ids, row, group_ids[life.group], rng, today)
+            world.shown("waiting")
         statuses[row["status"]] += 1
         if life.bar is not None:
             known.bar = life.bar
