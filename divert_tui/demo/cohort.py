@@ -21,7 +21,6 @@ from sqlmodel import Session
 
 from divert_tui.core import models, vocab
 from divert_tui.core.database import Database
-from divert_tui.core.rules.eligibility import REASON_WORDS, fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme, load_schemes
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, ServiceError
@@ -38,9 +37,10 @@ from divert_tui.demo.data import (
     INELIGIBLE,
     RECEIVED,
 )
-from divert_tui.demo.lives import Bar, Ids, Life, Staffing, World, make_plan, referral_row
+from divert_tui.demo.findings import services_by_domain
+from divert_tui.demo.lives import Ids, Life, Staffing, World, make_plan, referral_row
 from divert_tui.demo.people import PersonMaker, Places, age_for_band, quota, staff_rows, weighted
-from divert_tui.demo.repeats import Known, Returning
+from divert_tui.demo.repeats import Known, Returning, bar_words, set_aside
 from divert_tui.demo.scenarios import SCENARIOS, scenario_referrals
 from divert_tui.demo.sessions import SessionBook, course_groups
 from divert_tui.demo.shift import DATED_TO_KEY
@@ -162,6 +162,7 @@ def fill_demo(
         )
         if connection.dialect.name == "postgresql":
             _advance_sequences(connection)
+            _analyze(connection)
     return summary
 
 
@@ -202,50 +203,19 @@ def _advance_sequences(connection: Connection) -> None:
         )
 
 
+def _analyze(connection: Connection) -> None:
+    """Statistics for the planner now, not at autovacuum's next pass: the first caseload and
+    report after a big fill would otherwise be planned as if the tables were empty."""
+    for name in TABLES:
+        connection.exec_driver_sql(f'ANALYZE "{name}"')
+
+
 def _start_ids(connection: Connection) -> Ids:
     start = {}
     for name in _ID_TABLES:
         table = TABLES[name]
         start[name] = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     return Ids(start)
-
-
-def _bar_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
-    return f"not eligible until {fmt_date(bar.until)}: {_log_words(bar, schemes)}"
-
-
-def _log_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
-    scheme = schemes[bar.force]
-    reason = REASON_WORDS.get(bar.reason, bar.reason.replace("_", " "))
-    return (
-        f"intelligence log {bar.log_id} for {reason} on {fmt_date(bar.created)} "
-        f"({scheme_label(scheme.name)}, {scheme.bar_months}-month bar)"
-    )
-
-
-def _override(
-    row: dict[str, Any], bar: Bar, lead: str, day: date, reason: str, schemes: Mapping[str, Scheme]
-) -> None:
-    """A team lead set the bar aside on the day the referral came in (as override_bar does)."""
-    row["bar_override_reason"] = f"{lead}|{day.isoformat()}|{reason}"
-    row["eligibility_note"] = (
-        f"eligible by team lead override ({lead}, {fmt_date(day)}: {reason}); set aside the "
-        f"bar until {fmt_date(bar.until)}: {_log_words(bar, schemes)}"
-    )
-
-
-def _services(connection: Connection, forces: list[str]) -> dict[tuple[str, str], list[int]]:
-    """The directory's real (not placeholder) services by force and need domain."""
-    found: dict[tuple[str, str], list[int]] = {}
-    rows = connection.execute(
-        select(models.Service.id, models.Service.force_code, models.Service.domain)
-        .where(models.Service.active, ~models.Service.placeholder)
-        .order_by(models.Service.id)
-    )
-    for service_id, force, domain in rows:
-        if force in forces:
-            found.setdefault((force, domain), []).append(service_id)
-    return found
 
 
 def _generate(
@@ -293,7 +263,7 @@ def _generate(
     usernames = {s["id"]: s["username"] for s in staff}
     world = World(
         rng, (today, now), schemes, staffing, ids, writer, sessions,
-        _services(connection, forces), lead_names,
+        services_by_domain(connection, forces), lead_names,
     )  # fmt: skip
     places = Places(rng, fake)
     reserved = {(s.first_name, s.last_name) for s in SCENARIOS}
@@ -341,7 +311,7 @@ def _generate(
         if plan.outcome == INELIGIBLE and rng.random() < data.BARRED_REPEAT_SHARE:
             known = returning.barred.pick(rng)
             if known is not None and known.bar is not None:
-                plan.stage, plan.ineligible_reason = RECEIVED, _bar_words(known.bar, schemes)
+                plan.stage, plan.ineligible_reason = RECEIVED, bar_words(known.bar, schemes)
         override = None
         if known is None and plan.outcome != INELIGIBLE:
             showcase = world.owed("override") and (today - day).days <= 90
@@ -387,7 +357,7 @@ def _generate(
         row["offence_date"] = day - timedelta(days=rng.choice((0, 0, 0, 0, 1, 2, 3)))
         if override is not None:
             lead = usernames[staffing.leads[force]]
-            _override(row, override, lead, day, rng.choice(data.BAR_OVERRIDE_REASONS), schemes)
+            set_aside(row, override, lead, day, rng.choice(data.BAR_OVERRIDE_REASONS), schemes)
         writer("referral", row)
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
         life = Life(world, row, (day, minute), plan, unassigned)

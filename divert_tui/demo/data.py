@@ -277,9 +277,10 @@ OUTCOME_WEIGHTS: dict[str, float] = {
     "ineligible": 0.11,
 }
 # Re-referral: the service's figure is "under 5%" of referrals being of someone referred
-# before (the report's re_referral_rate); these give about 3.5%.
-REPEAT_SHARE = 0.02
-BARRED_REPEAT_SHARE = 0.1  # of ineligible referrals, when a barred person is available
+# before (the report's re_referral_rate); these give about 2.5% over the two years and a
+# little more over the last twelve months (people come back once their first has closed).
+REPEAT_SHARE = 0.015
+BARRED_REPEAT_SHARE = 0.08  # of ineligible referrals, when a barred person is available
 OVERRIDE_SHARE = 0.002  # of other referrals: a barred person whose bar a team lead set aside
 BAR_OVERRIDE_REASONS = (
     "the earlier log was for missed sessions during a hospital stay (letter seen)",

@@ -10,11 +10,15 @@ and a few have a follow-up date already past (the lead's overdue list).
 
 from __future__ import annotations
 
+from bisect import bisect
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Connection, select
+
+from divert_tui.core import models
 from divert_tui.core.rules import advice as advice_rules
 from divert_tui.demo.clock import Moment, add_working_days, plus_minutes, to_utc, working_moment
 from divert_tui.forms.loader import load_instrument
@@ -86,7 +90,17 @@ def _cum(weights: Mapping[str, float]) -> tuple[list[str], list[float]]:
 _ACTIONS = _cum(NEED_ACTIONS)
 _ONWARD = _cum(ONWARD_STATUSES)
 _CONCERNS = _cum(CONCERN_TYPES)
-_POINTS = {key: list(accumulate(w)) for key, w in SCREENERS.items()}
+_POINTS = {key: (range(len(w)), list(accumulate(w))) for key, w in SCREENERS.items()}
+
+
+def _pick(rng: Any, keys: Sequence[Any], cumulative: Sequence[float]) -> Any:
+    """``rng.choices(keys, cum_weights=cumulative)[0]`` without its per-call set-up."""
+    return keys[min(bisect(cumulative, rng.random() * cumulative[-1]), len(keys) - 1)]
+
+
+@lru_cache(maxsize=16)
+def _item_count(instrument_id: str) -> int:
+    return len(load_instrument(instrument_id).items)
 
 
 @lru_cache(maxsize=4096)
@@ -119,11 +133,8 @@ def record(life: Life, begin: Moment, end: Moment, assessment_id: int) -> None:
     totals: dict[str, int] = {}
     needs: list[tuple[str, str, str]] = []
     for instrument_id in SCREENERS:
-        count = len(load_instrument(instrument_id).items)
-        cumulative = _POINTS[instrument_id]
-        answers = tuple(
-            rng.choices(range(len(cumulative)), cum_weights=cumulative)[0] for _ in range(count)
-        )
+        points = _POINTS[instrument_id]
+        answers = tuple(_pick(rng, points[0], points[1]) for _ in range(_item_count(instrument_id)))
         scored = _scored(instrument_id, answers)
         totals[instrument_id] = scored["total"]
         needs += scored["needs"]
@@ -196,7 +207,7 @@ def _need(
     life: Life, assessment_id: int, end: Moment, domain: str, level: str, reason: str
 ) -> None:
     w, rng = life.world, life.world.rng
-    action = rng.choices(_ACTIONS[0], cum_weights=_ACTIONS[1])[0]
+    action = _pick(rng, *_ACTIONS)
     services = w.services.get((life.referral["force_code"], domain), ())
     service_id = rng.choice(services) if services and action != "advice" else None
     if service_id is None and action != "advice":
@@ -204,7 +215,7 @@ def _need(
     status = "none"
     if action == "referred":
         later = working_moment(rng, end, rng.randint(5, 20))
-        status = rng.choices(_ONWARD[0], cum_weights=_ONWARD[1])[0] if life.ok(later) else "made"
+        status = _pick(rng, *_ONWARD) if life.ok(later) else "made"
     at = to_utc(plus_minutes(end, -3))
     need_id = w.ids("need")
     w.sink(
@@ -237,24 +248,24 @@ def _need(
 
 def _concerns(life: Life, assessment_id: int, end: Moment) -> None:
     w, rng = life.world, life.world.rng
+    force = life.referral["force_code"]
+    owed = f"open_concern:{force}"
+    # Each force's lead is owed one overdue follow-up: raised on a call recent enough to be
+    # still open, old enough for its follow-up date to have passed.
+    showcase = w.showcase.get(owed, 1) > 0 and 14 <= (w.now[0] - end[0]).days <= SHOWCASE_DAYS
     kind = REASON_TYPES.get(life.plan.one_to_one or "")
     if kind is None:
-        if rng.random() >= CONCERN_SHARE:
+        if not showcase and rng.random() >= CONCERN_SHARE:
             return
         unseen = [k for k in CONCERN_TYPES if k not in w.concern_types]
-        kind = unseen[0] if unseen else rng.choices(_CONCERNS[0], cum_weights=_CONCERNS[1])[0]
+        kind = unseen[0] if unseen else _pick(rng, *_CONCERNS)
     w.concern_types.add(kind)
     detail, referred_to = CONCERN_WORDS[kind]
     due = add_working_days(end[0], FOLLOW_UP_WORKING_DAYS)
     closing = working_moment(rng, (due, 9 * 60), rng.choice((-1, 0, 0, 1, 2)) + 1)
     closed = life.ok(closing)
-    force = life.referral["force_code"]
-    age = (w.now[0] - closing[0]).days
-    owed = f"open_concern:{force}"
-    if closed and (
-        (age <= RECENT_DAYS and rng.random() < LEFT_OPEN_SHARE)
-        or (age <= SHOWCASE_DAYS and w.showcase.get(owed, 1) > 0)
-    ):
+    slipped = (w.now[0] - closing[0]).days <= RECENT_DAYS and rng.random() < LEFT_OPEN_SHARE
+    if closed and (slipped or showcase):
         closed = False  # the follow-up slipped: overdue on the lead's list
         w.showcase[owed] = w.showcase.get(owed, 1) - 1
     if closed:
@@ -278,3 +289,19 @@ def _concerns(life: Life, assessment_id: int, end: Moment) -> None:
             "assessment_id": assessment_id,
         },
     )
+
+
+def services_by_domain(
+    connection: Connection, forces: list[str]
+) -> dict[tuple[str, str], list[int]]:
+    """The directory's real (not placeholder) services by force and need domain."""
+    found: dict[tuple[str, str], list[int]] = {}
+    rows = connection.execute(
+        select(models.Service.id, models.Service.force_code, models.Service.domain)
+        .where(models.Service.active, ~models.Service.placeholder)
+        .order_by(models.Service.id)
+    )
+    for service_id, force, domain in rows:
+        if force in forces:
+            found.setdefault((force, domain), []).append(service_id)
+    return found
