@@ -333,7 +333,7 @@ def _generate(
                 created_at=to_utc((day, minute)),
             )
             writer("person", person)
-            known = Known(person["id"], 0, None)
+            known = Known(person["id"], 0, None, person["sex"])
         known.referrals += 1
         main = main_q[i]
         found = [main]
@@ -360,7 +360,7 @@ def _generate(
             set_aside(row, override, lead, day, rng.choice(data.BAR_OVERRIDE_REASONS), schemes)
         writer("referral", row)
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
-        life = Life(world, row, (day, minute), plan, unassigned)
+        life = Life(world, row, (day, minute), plan, unassigned, known.sex)
         life.run()
         waits = world.owed("waiting") or rng.random() < WAITING_SHARE
         if row["status"] == ALLOCATED and life.group and waits:

@@ -91,6 +91,10 @@ _ACTIONS = _cum(NEED_ACTIONS)
 _ONWARD = _cum(ONWARD_STATUSES)
 _CONCERNS = _cum(CONCERN_TYPES)
 _POINTS = {key: (range(len(w)), list(accumulate(w))) for key, w in SCREENERS.items()}
+# A follow-up's other items (PHQ-9 after PHQ-2...): by number of options, low far likelier.
+_FOLLOW_UP = {n: list(accumulate(0.55**k for k in range(n))) for n in range(2, 8)}
+# Items whose answer above the lowest is rare: PHQ-9 question 9 (thoughts of self-harm).
+_RARE = {("phq9", "q9"): list(accumulate((0.88, 0.08, 0.03, 0.01)))}
 
 
 def _pick(rng: Any, keys: Sequence[Any], cumulative: Sequence[float]) -> Any:
@@ -98,18 +102,19 @@ def _pick(rng: Any, keys: Sequence[Any], cumulative: Sequence[float]) -> Any:
     return keys[min(bisect(cumulative, rng.random() * cumulative[-1]), len(keys) - 1)]
 
 
-@lru_cache(maxsize=16)
-def _item_count(instrument_id: str) -> int:
-    return len(load_instrument(instrument_id).items)
+@lru_cache(maxsize=1 << 14)
+def _scored(instrument_id: str, answers: tuple[tuple[str, int], ...], sex: str) -> dict[str, Any]:
+    """The stored fields of a response, scored by the forms engine, and its follow-ups.
 
-
-@lru_cache(maxsize=4096)
-def _scored(instrument_id: str, answers: tuple[int, ...]) -> dict[str, Any]:
-    """The stored fields of a screener's response, scored by the forms engine."""
+    The context is what the call screen takes from the person's record (AUDIT-C question
+    3's threshold follows the recorded sex)."""
     inst = load_instrument(instrument_id)
-    named = {item.id: value for item, value in zip(inst.items, answers, strict=True)}
-    result = evaluate(inst, named, {}, complete=True)
+    known = {spec.id for spec in inst.contexts}
+    threshold = sex if sex in ("male", "female") else "unknown"
+    context = {"q3_threshold": threshold} if "q3_threshold" in known else {}
+    result = evaluate(inst, dict(answers), context, complete=True)
     return {
+        "context": dict(result.context),
         "instrument_version": inst.version,
         "answers": dict(result.answers),
         "total": result.total,
@@ -117,7 +122,38 @@ def _scored(instrument_id: str, answers: tuple[int, ...]) -> dict[str, Any]:
         "positive": result.positive,
         "flags": sorted(result.flags),
         "needs": tuple((n.domain, n.level, "; ".join(n.reasons)) for n in result.needs),
+        "follow_ups": tuple((f.instrument, tuple(f.answers.items())) for f in result.follow_ups),
     }
+
+
+@lru_cache(maxsize=16)
+def _choice_items(instrument_id: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Required choice items and their points (what the screeners and follow-ups ask)."""
+    inst = load_instrument(instrument_id)
+    return tuple(
+        (item.id, tuple(o.points for o in item.options))
+        for item in inst.items
+        if item.required and item.kind == "choice"
+    )
+
+
+def _answers(
+    rng: Any, instrument_id: str, carried: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, int], ...]:
+    """Carried answers plus the rest, low answers far likelier (most people score low)."""
+    have = dict(carried)
+    picks = _POINTS.get(instrument_id)
+    for item_id, points in _choice_items(instrument_id):
+        if item_id in have:
+            continue
+        rare = _RARE.get((instrument_id, item_id))
+        if rare is not None:
+            have[item_id] = points[_pick(rng, range(len(points)), rare)]
+        elif picks is not None:
+            have[item_id] = points[_pick(rng, picks[0], picks[1])]
+        else:
+            have[item_id] = points[_pick(rng, range(len(points)), _FOLLOW_UP[len(points)])]
+    return tuple(have.items())
 
 
 @lru_cache(maxsize=1024)
@@ -132,12 +168,16 @@ def record(life: Life, begin: Moment, end: Moment, assessment_id: int) -> None:
     found: Sequence[str] = life.referral["substances"].split(";")
     totals: dict[str, int] = {}
     needs: list[tuple[str, str, str]] = []
-    for instrument_id in SCREENERS:
-        points = _POINTS[instrument_id]
-        answers = tuple(_pick(rng, points[0], points[1]) for _ in range(_item_count(instrument_id)))
-        scored = _scored(instrument_id, answers)
+    forced = None
+    queue = [(instrument_id, ()) for instrument_id in SCREENERS]
+    while queue:
+        instrument_id, carried = queue.pop(0)
+        scored = _scored(instrument_id, _answers(rng, instrument_id, carried), life.sex)
+        queue += scored["follow_ups"]
         totals[instrument_id] = scored["total"]
         needs += scored["needs"]
+        if instrument_id == "phq9" and scored["answers"].get("q9"):
+            forced = "self_harm"  # PHQ-9 question 9 above 0: the app asks for a concern
         w.sink(
             "instrument_response",
             {
@@ -153,7 +193,7 @@ def record(life: Life, begin: Moment, end: Moment, assessment_id: int) -> None:
                 "flags": scored["flags"],
                 "completed": True,
                 "updated_at": to_utc(plus_minutes(begin, 10)),
-                "context": {},
+                "context": scored["context"],
                 "marked": [],
             },
         )
@@ -200,7 +240,7 @@ def record(life: Life, begin: Moment, end: Moment, assessment_id: int) -> None:
         if domain not in seen:
             seen.add(domain)
             _need(life, assessment_id, end, domain, level, reason)
-    _concerns(life, assessment_id, end)
+    _concerns(life, assessment_id, end, forced)
 
 
 def _need(
@@ -246,14 +286,14 @@ def _need(
     )
 
 
-def _concerns(life: Life, assessment_id: int, end: Moment) -> None:
+def _concerns(life: Life, assessment_id: int, end: Moment, forced: str | None) -> None:
     w, rng = life.world, life.world.rng
     force = life.referral["force_code"]
     owed = f"open_concern:{force}"
     # Each force's lead is owed one overdue follow-up: raised on a call recent enough to be
     # still open, old enough for its follow-up date to have passed.
     showcase = w.showcase.get(owed, 1) > 0 and 14 <= (w.now[0] - end[0]).days <= SHOWCASE_DAYS
-    kind = REASON_TYPES.get(life.plan.one_to_one or "")
+    kind = forced or REASON_TYPES.get(life.plan.one_to_one or "")
     if kind is None:
         if not showcase and rng.random() >= CONCERN_SHARE:
             return

@@ -161,6 +161,7 @@ class Life:
     start: Moment
     plan: Plan
     unassigned: bool = False
+    sex: str = ""  # the person's recorded sex, for the forms that take it as context
     closed: Moment | None = None
     bar: Bar | None = None
     worker: int | None = None

@@ -29,6 +29,7 @@ class Known:
     person_id: int
     referrals: int
     bar: Bar | None
+    sex: str = ""
 
 
 class _Pool:

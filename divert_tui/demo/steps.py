@@ -72,6 +72,7 @@ def assess(life: Life, answered: Moment) -> None:
     row["updated_at"] = to_utc(end if done else begin)
     if done:
         row["completed_at"], row["current_step"], row["call_back_at"] = to_utc(end), "summary", None
+        row["steps"] = {"mixing": "done", "advice": "done"}  # the worker moved on from both
     w.sink("assessment", row)
     if not done:
         return

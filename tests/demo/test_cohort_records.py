@@ -90,7 +90,16 @@ def test_every_table_and_kind_is_there(cohort: Database) -> None:
             response["band"],
             response["positive"],
         )
-    assert {r["instrument_id"] for r in table["instrument_response"]} >= {"audit_c", "phq2"}
+    responses = table["instrument_response"]
+    assert {r["instrument_id"] for r in responses} >= {"audit_c", "phq2", "gad2", "phq9"}
+    by_call: dict[int, set[str]] = {}
+    for r in responses:
+        by_call.setdefault(r["assessment_id"], set()).add(r["instrument_id"])
+    for r in responses:  # a positive screen is followed up on the same call, as the app asks
+        if r["instrument_id"] == "phq2" and r["positive"]:
+            assert "phq9" in by_call[r["assessment_id"]]
+        if r["instrument_id"] == "audit_c":
+            assert r["context"]["q3_threshold"] in ("male", "female", "unknown")
 
     bookings = Counter(b["status"] for b in table["booking"])
     assert set(bookings) == set(BookingStatus)
