@@ -96,6 +96,9 @@ class DivertScreen(ServiceCaller, Screen[Any]):
     """A full screen of the app."""
 
     AREA = ""
+    # The footer at 80 columns (widgets/fit_footer.py): the actions kept first, and shorter words.
+    FOOTER_FIRST: tuple[str, ...] = ()
+    FOOTER_SHORT: dict[str, str] = {}
 
     @on(events.Mount)
     def _mark_demo(self) -> None:
