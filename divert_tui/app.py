@@ -28,6 +28,7 @@ from divert_tui.core.services.base import (
 from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
+from divert_tui.screens.base import add_demo_marker
 from divert_tui.screens.format import UK
 from divert_tui.screens.help import HelpScreen, describe_binding
 from divert_tui.screens.lock import LockScreen
@@ -419,6 +420,14 @@ class DivertApp(App[None]):
         from divert_tui.screens.instruments import InstrumentsScreen
 
         self.push_screen(InstrumentsScreen())
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every screen shown in the demo carries DEMO, Textual's own (the command palette)
+        as well as ours (which mark themselves on mount; marking is done once)."""
+        result = super().push_screen(screen, *args, **kwargs)
+        if self.demo and isinstance(screen, Screen):
+            self.call_after_refresh(add_demo_marker, screen)
+        return result
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -85,7 +85,7 @@ def add_demo_marker(screen: Screen[Any]) -> None:
     from divert_tui.widgets.app_header import AppHeader
     from divert_tui.widgets.demo_badge import DemoBadge
 
-    if not getattr(screen.app, "demo", False):
+    if not getattr(screen.app, "demo", False) or not screen.is_attached:
         return
     if screen.query(AppHeader) or screen.query(DemoBadge):
         return
