@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.dialog_buttons import DialogButtons
 
 KEY_WORDS = {
     "⏎": "Enter",
@@ -76,6 +77,7 @@ class HelpScreen(DivertModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(f"Keys · {self._title}  (Esc to close)", classes="title")
+            yield DialogButtons(("Close · Esc", "dismiss"))
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Does", "Where")
             for key, description, where in self._rows:
