@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from divert_tui.core.services.base import (
 from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
+from divert_tui.screens.base import add_demo_marker
 from divert_tui.screens.format import UK
 from divert_tui.screens.help import HelpScreen, describe_binding
 from divert_tui.screens.lock import LockScreen
@@ -173,6 +175,8 @@ class DivertApp(App[None]):
         self.opened: Opened | None = None
         self._opener: Callable[[], Opened] | None = None
         self._waiting: list[Callable[[], None]] = []
+        self._opened_in_background: Opened | None = None
+        self._opening_done: threading.Event | None = None
         self.exit_message = ""
         if callable(opened):
             self._opener = opened
@@ -277,6 +281,7 @@ class DivertApp(App[None]):
     def _open_in_background(self) -> None:
         opener = self._opener
         assert opener is not None
+        done = self._opening_done = threading.Event()
 
         def job() -> None:
             from divert_tui.commands.common import expected_errors
@@ -293,9 +298,26 @@ class DivertApp(App[None]):
                     f"cannot open the database ({type(error).__name__}); details are in the log",
                 )
                 return
+            # Kept here too: quit while it was opening, the caller still closes (and a demo
+            # deletes) what was opened.
+            self._opened_in_background = opened
             self.call_from_thread(self._use, opened)
 
-        self.run_worker(job, thread=True, exit_on_error=False, group="open-database")
+        def guarded() -> None:
+            try:
+                job()
+            except RuntimeError:
+                pass  # the app quit before the database was open: opened_at_exit has it
+            finally:
+                done.set()
+
+        self.run_worker(guarded, thread=True, exit_on_error=False, group="open-database")
+
+    def opened_at_exit(self, timeout: float = 120) -> Opened | None:
+        """After ``run``: the database to close, waiting for an opening still under way."""
+        if self.opened is None and self._opening_done is not None:
+            self._opening_done.wait(timeout)
+        return self.opened or self._opened_in_background
 
     def _startup_failed(self, message: str) -> None:
         self.exit_message = message
@@ -457,6 +479,14 @@ class DivertApp(App[None]):
         from divert_tui.screens.instruments import InstrumentsScreen
 
         self.push_screen(InstrumentsScreen())
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every screen shown in the demo carries DEMO, Textual's own (the command palette)
+        as well as ours (which mark themselves on mount; marking is done once)."""
+        result = super().push_screen(screen, *args, **kwargs)
+        if self.demo and isinstance(screen, Screen):
+            self.call_after_refresh(add_demo_marker, screen)
+        return result
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

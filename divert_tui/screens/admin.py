@@ -7,13 +7,14 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.services import staff
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 
@@ -32,6 +33,7 @@ class AdminScreen(DivertScreen):
         Binding("u", "unlock", "Unlock"),
         Binding("v", "audit_review", "Audit review and subject access"),
     ]
+    FOOTER_SHORT = {"audit_review": "Audit review"}
     DEFAULT_CSS = """
     AdminScreen #admin-panes > Vertical { width: 1fr; }
     AdminScreen DataTable { height: 1fr; }
@@ -64,7 +66,7 @@ class AdminScreen(DivertScreen):
                         _retention_words(scheme.retention_years, scheme.intel_months_after_bar),
                     )
                 yield schemes
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#staff", DataTable).focus()

@@ -143,7 +143,7 @@ def add_demo_marker(screen: Screen[Any]) -> None:
     from divert_tui.widgets.app_header import AppHeader
     from divert_tui.widgets.demo_badge import DemoBadge
 
-    if not getattr(screen.app, "demo", False):
+    if not getattr(screen.app, "demo", False) or not screen.is_attached:
         return
     if screen.query(AppHeader) or screen.query(DemoBadge):
         return
@@ -154,6 +154,9 @@ class DivertScreen(ServiceCaller, Screen[Any]):
     """A full screen of the app."""
 
     AREA = ""
+    # The footer at 80 columns (widgets/fit_footer.py): the actions kept first, and shorter words.
+    FOOTER_FIRST: tuple[str, ...] = ()
+    FOOTER_SHORT: dict[str, str] = {}
 
     @on(events.Mount)
     def _mark_demo(self) -> None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -25,6 +25,7 @@ from divert_tui.core.vocab import ReferralStatus
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
+from divert_tui.widgets.dialog_buttons import DialogButtons
 from divert_tui.widgets.paged_table import TablePage
 from divert_tui.widgets.plain import Static
 
@@ -78,6 +79,17 @@ class BookSessionDialog(DivertModal):
                 f"Number: book that session · w: waiting list{state} · Esc: cancel",
                 classes="hint",
             )
+            yield DialogButtons(("Waiting list · w", "wait"), ("Cancel · Esc", "dismiss(None)"))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a session books it, like its number key."""
+        widget = event.widget
+        choices = list(self.query(".choice"))
+        while widget is not None and widget is not self:
+            if widget in choices:
+                self.action_pick(choices.index(widget) + 1)
+                return
+            widget = widget.parent  # type: ignore[assignment]
 
     def action_pick(self, number: int) -> None:
         if number <= len(self.offers.sessions):
@@ -106,6 +118,7 @@ class OneToOneDialog(DivertModal):
             yield Static("When (UK time), YYYY-MM-DD HH:MM, then a space and phone or video:")
             yield Input(placeholder="2027-03-30 10:00 phone", id="when")
             yield Static("Enter: book · Esc: cancel", classes="hint")
+            yield DialogButtons(("Book · Enter", "book"), ("Cancel · Esc", "dismiss(None)"))
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -113,7 +126,10 @@ class OneToOneDialog(DivertModal):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        parts = event.value.split()
+        self.action_book()
+
+    def action_book(self) -> None:
+        parts = self.query_one(Input).value.split()
         mode = "phone"
         if parts and parts[-1].lower() in ("phone", "video"):
             mode = parts.pop().lower()

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.dialog_buttons import DialogButtons
 
 KEY_WORDS = {
     "⏎": "Enter",
@@ -84,6 +85,10 @@ class HelpScreen(DivertModal):
         with Vertical(id="help-box"):
             tour = " · G: guided tour" if self._tour else ""
             yield Static(f"Keys · {self._title}  (Esc to close{tour})", classes="title")
+            buttons = [("Close · Esc", "dismiss")]
+            if self._tour:
+                buttons.append(("Guided tour · G", "tour"))
+            yield DialogButtons(*buttons)
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Does", "Where")
             if self._tour:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.rules.attendance import MissedVerdict
 from divert_tui.core.rules.conflicts import Seen
@@ -24,6 +24,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 
@@ -200,7 +201,7 @@ class ReferralScreen(DivertScreen):
                     earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
                     earlier.add_columns("Referred", "", "Police ref", "Force", "Outcome")
                     yield earlier
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_reload()
