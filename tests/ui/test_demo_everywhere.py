@@ -66,7 +66,17 @@ FACTORIES: dict[str, Callable[[dict[str, int]], Screen[Any]]] = {
     "ReasonDialog": lambda ids: _cls("ReasonDialog")("Withdraw", "Why?"),
     "PickDialog": lambda ids: _cls("PickDialog")("Pick", [("a", "A"), ("b", "B")]),
     "AssessmentScreen": lambda ids: _cls("AssessmentScreen")(ids["referral"]),
+    "TourChooser": lambda ids: _cls("TourChooser")(None),
+    "ConflictDialog": lambda ids: _cls("ConflictDialog")(_a_conflict(ids["referral"]), "withdraw"),
 }
+
+
+def _a_conflict(referral_id: int) -> Any:
+    from divert_tui.core.rules.conflicts import Change, Conflict, Seen
+
+    seen = Seen(referral_id, 1, (("status", "received"),))
+    now = Seen(referral_id, 2, (("status", "contacting"),))
+    return Conflict(seen, now, (Change("status", "received", "contacting"),), ("Sam Lead",))
 
 
 def _cls(name: str) -> type[Any]:

@@ -122,7 +122,8 @@ def booked_session(app, first_name: str) -> int:  # type: ignore[no-untyped-def]
             .join(Referral, col(Referral.id) == col(Booking.referral_id))
             .join(Person, col(Person.id) == col(Referral.person_id))
             .where(Person.first_name == first_name)
-        ).one()
+            .order_by(col(Booking.id).desc())
+        ).first()
 
 
 async def test_the_workers_day_follows_the_learner_through_every_step(
