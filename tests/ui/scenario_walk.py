@@ -38,16 +38,19 @@ async def start_call(pilot: Any) -> None:
     await d.settle(pilot)
 
 
-async def tick_everything(pilot: Any) -> list[str]:
-    """Read out and tick every item of a mixing or advice step, then go on; returns the ids."""
+async def tick(pilot: Any, wanted: set[str]) -> list[str]:
+    """Read out and tick the scenario's advice items in a mixing or advice step (or the
+    first item, when none of them is there), then go on; returns the ids listed."""
     listing = pilot.app.screen.query_one("#advice-list", OptionList)
     ids = [listing.get_option_at_index(i).id or "" for i in range(listing.option_count)]
+    rows = [n for n, advice_id in enumerate(ids) if advice_id in wanted]
+    if not rows and ids and ids[0] != "-none-":
+        rows = [0]
     keys: list[str] = []
-    for n, advice_id in enumerate(ids):
-        if advice_id != "-none-":
-            keys.append("space")
-        if n < len(ids) - 1:
-            keys.append("down")
+    at = listing.highlighted or 0
+    for row in rows:
+        keys += ["down" if row > at else "up"] * abs(row - at) + ["space"]
+        at = row
     await d.press(pilot, [*keys, "ctrl+down"])
     return ids
 
@@ -65,12 +68,13 @@ QUIET_STEPS = (
 OUT_OF_TIME = ["ctrl+k", "3"]  # skip a step: ran out of time (the summary names it)
 
 
-async def screens(pilot: Any, answers: dict[str, list[str]]) -> None:
-    """Mixing and advice (every item ticked), then the screening steps: answered with the
-    keys given for them, skipped otherwise (a scenario drives only what its outcome needs)."""
+async def screens(pilot: Any, answers: dict[str, list[str]], advice: set[str]) -> None:
+    """Mixing and advice (the scenario's items ticked), then the screening steps: answered
+    with the keys given for them, skipped otherwise (a walk drives only what its outcome
+    needs; the whole-call tests answer every step)."""
     for step in ("mixing", "advice"):
         assert d.step_of(pilot.app) == step
-        await tick_everything(pilot)
+        await tick(pilot, advice)
     for step in QUIET_STEPS:
         assert d.step_of(pilot.app) == step
         await d.press(pilot, answers.get(step, OUT_OF_TIME))

@@ -61,7 +61,7 @@ async def full_call(pilot: Any, key: str) -> None:
         "gambling_debt": {"gambling": PGSI_ALL_ONE, "debt": DEBT_PRIORITY},
         "domestic_abuse": {"domestic_abuse": d.DA_DISCLOSED + d.dash(15)},
     }.get(key, {})
-    await w.screens(pilot, answers)
+    await w.screens(pilot, answers, set(scenario(key).expect.get("advice", ())))
     if key == "cocaine_alcohol":
         await w.refer_need(pilot, "drug_treatment")
     if key == "gambling_debt":
