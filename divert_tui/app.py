@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from divert_tui.core.services.base import (
 from divert_tui.core.vocab import Role
 from divert_tui.logs import describe_exception
 from divert_tui.palette import PeopleProvider
+from divert_tui.screens.base import add_demo_marker
 from divert_tui.screens.format import UK
 from divert_tui.screens.help import HelpScreen, describe_binding
 from divert_tui.screens.lock import LockScreen
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from divert_tui.core.bootstrap import Opened
     from divert_tui.core.database import Database
     from divert_tui.core.schemes import Scheme
+    from divert_tui.screens.tour import TourGuide
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +156,8 @@ class DivertApp(App[None]):
         Binding("f8", "scenarios", "Scenarios (demo)", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("f9", "switch_role", "Switch role (demo)", show=False),
+        Binding("f12", "tour", "Guided tour: leave / come back (demo)", show=False, priority=True),
+        Binding("ctrl+g", "tour_back", "Guided tour: a step back", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -171,6 +176,8 @@ class DivertApp(App[None]):
         self.opened: Opened | None = None
         self._opener: Callable[[], Opened] | None = None
         self._waiting: list[Callable[[], None]] = []
+        self._opened_in_background: Opened | None = None
+        self._opening_done: threading.Event | None = None
         self.exit_message = ""
         if callable(opened):
             self._opener = opened
@@ -184,6 +191,7 @@ class DivertApp(App[None]):
         self._last_input = monotonic()
         self._last_active_check = monotonic()
         self._locked = False
+        self.tour_guide: TourGuide | None = None
         self.animation_level = "none"
         self.register_theme(HIGH_CONTRAST)
         self.theme = settings.theme if settings.theme in self.available_themes else "textual-dark"
@@ -237,6 +245,10 @@ class DivertApp(App[None]):
         self._send_window_title()
         self.push_screen(DemoLoginScreen() if self.demo else LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
+        if self.demo:
+            from divert_tui.screens.tour import TourGuide
+
+            self.tour_guide = TourGuide(self)
         if self._opener is not None:
             self.call_after_refresh(self._open_in_background)
 
@@ -270,6 +282,7 @@ class DivertApp(App[None]):
     def _open_in_background(self) -> None:
         opener = self._opener
         assert opener is not None
+        done = self._opening_done = threading.Event()
 
         def job() -> None:
             from divert_tui.commands.common import expected_errors
@@ -286,9 +299,26 @@ class DivertApp(App[None]):
                     f"cannot open the database ({type(error).__name__}); details are in the log",
                 )
                 return
+            # Kept here too: quit while it was opening, the caller still closes (and a demo
+            # deletes) what was opened.
+            self._opened_in_background = opened
             self.call_from_thread(self._use, opened)
 
-        self.run_worker(job, thread=True, exit_on_error=False, group="open-database")
+        def guarded() -> None:
+            try:
+                job()
+            except RuntimeError:
+                pass  # the app quit before the database was open: opened_at_exit has it
+            finally:
+                done.set()
+
+        self.run_worker(guarded, thread=True, exit_on_error=False, group="open-database")
+
+    def opened_at_exit(self, timeout: float = 120) -> Opened | None:
+        """After ``run``: the database to close, waiting for an opening still under way."""
+        if self.opened is None and self._opening_done is not None:
+            self._opening_done.wait(timeout)
+        return self.opened or self._opened_in_background
 
     def _startup_failed(self, message: str) -> None:
         self.exit_message = message
@@ -296,6 +326,7 @@ class DivertApp(App[None]):
 
     def logged_in(self, actor: Actor) -> None:
         self.actor = actor
+        log.info("logged in: staff %s, %s", actor.staff_id, actor.role.value)
         if self.demo:
             self.sub_title = f"{ROLE_LABELS[actor.role]} · {DEMO_SUB_TITLE}"
         self._last_input = monotonic()
@@ -344,6 +375,8 @@ class DivertApp(App[None]):
             return self.demo and self.actor is not None and not self._locked
         if action == "switch_role":
             return self.demo and self.actor is not None and not self._locked
+        if action in ("tour", "tour_back"):
+            return self.tour_guide is not None and not self._locked
         if action in ("area", "practice", "lock"):
             if self.actor is None or self._locked:
                 return False
@@ -390,6 +423,12 @@ class DivertApp(App[None]):
                 "Demo: back to the role picker to see the cases as another role (F9)",
                 self.action_switch_role,
             )
+        if self.tour_guide is not None:
+            yield SystemCommand(
+                "Guided tour",
+                "Demo: the worker's or the team lead's day, step by step (F12)",
+                self.action_start_tour,
+            )
 
     def action_high_contrast(self) -> None:
         self.theme = HIGH_CONTRAST.name
@@ -410,10 +449,60 @@ class DivertApp(App[None]):
         if self.demo and not isinstance(self.screen, ScenariosScreen | ModalScreen):
             self.push_screen(ScenariosScreen())
 
+    def log_in_as(self, role: Role) -> None:
+        """The demo: log in as ``role`` (from the role picker or from another role)."""
+        from divert_tui.core.services import staff
+
+        def go() -> None:
+            self.run_worker(
+                lambda: self.call_from_thread(self.logged_in, staff.demo_actor(self.db, role)),
+                thread=True,
+                exit_on_error=True,
+                group="service",
+            )
+
+        if self.actor is not None:
+            self.sub_title = DEMO_SUB_TITLE
+            self.log_out()
+        self.when_open(go)
+
+    # --- the guided tour (demo) -----------------------------------------------------------
+
+    def action_start_tour(self) -> None:
+        """Choose a tour, or resume the one left (the scenario list and F1 call this too)."""
+        if self.tour_guide is None:
+            self.notify("The guided tour is for trainers: start the demo with divert --demo.")
+            return
+        if not self._locked:
+            self.tour_guide.choose()
+
+    def action_tour(self) -> None:
+        """F12: leave the tour (kept for later), or come back to it or choose one."""
+        guide = self.tour_guide
+        if guide is None:
+            return
+        if guide.visible:
+            guide.leave()
+            self.notify("Tour left: F12 comes back to the same step.", timeout=4)
+        else:
+            self.action_start_tour()
+
+    def action_tour_back(self) -> None:
+        if self.tour_guide is not None:
+            self.tour_guide.back()
+
     def action_practice(self) -> None:
         from divert_tui.screens.instruments import InstrumentsScreen
 
         self.push_screen(InstrumentsScreen())
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        """Every screen shown in the demo carries DEMO, Textual's own (the command palette)
+        as well as ours (which mark themselves on mount; marking is done once)."""
+        result = super().push_screen(screen, *args, **kwargs)
+        if self.demo and isinstance(screen, Screen):
+            self.call_after_refresh(add_demo_marker, screen)
+        return result
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -431,7 +520,8 @@ class DivertApp(App[None]):
             ranked.append((self._help_rank(active.node, binding), row))
         ranked.sort(key=lambda item: (item[0], item[1][0]))
         notes = getattr(self.screen, "help_notes", None)
-        self.push_screen(HelpScreen(title, [row for _, row in ranked], notes() if notes else ()))
+        rows = [row for _, row in ranked]
+        self.push_screen(HelpScreen(title, rows, notes() if notes else (), tour=self.demo))
 
     def _area_allowed(self, action: str) -> bool:
         if not action.startswith("area("):
@@ -526,10 +616,13 @@ class DivertApp(App[None]):
 
     async def _dispatch_action(self, namespace: Any, action_name: str, params: Any) -> bool:
         try:
-            return await super()._dispatch_action(namespace, action_name, params)
+            handled = await super()._dispatch_action(namespace, action_name, params)
         except Exception as error:  # noqa: BLE001 - the one place that catches everything
             self.report_error(error)
             return True
+        if handled and self.tour_guide is not None:
+            self.tour_guide.saw_action(namespace, action_name)
+        return handled
 
     def _handle_exception(self, error: Exception) -> None:
         if isinstance(error, WorkerFailed):

@@ -45,6 +45,8 @@ class LazyGroup(click.Group):
         "reminders": "divert_tui.commands.courses:reminders",
         "roster": "divert_tui.commands.courses:roster",
         "report": "divert_tui.commands.reports:report",
+        "retention": "divert_tui.commands.retention:retention_command",
+        "serve": "divert_tui.commands.serve:serve",
         "services": "divert_tui.commands.admin:services_group",
         "sessions": "divert_tui.commands.courses:sessions_group",
         "staff": "divert_tui.commands.admin:staff_group",
@@ -130,13 +132,14 @@ def run_app(
     try:
         app.run()
     finally:
-        if app.opened is not None:
+        opened = app.opened_at_exit()
+        if opened is not None:
             if demo and not db_url:
                 from divert_tui.demo.session import discard_demo
 
-                discard_demo(app.opened)
+                discard_demo(opened)
             else:
-                app.opened.db.dispose()
+                opened.db.dispose()
     if app.exit_message:
         fail(app.exit_message)
 

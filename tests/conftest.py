@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from divert_tui.core.database import Database, upgrade
 from divert_tui.core.models import metadata
@@ -18,7 +18,30 @@ from divert_tui.core.services.base import Actor, forget_waiting_check
 from divert_tui.core.services.settings import sync_forces
 from divert_tui.core.vocab import Role
 
-PG_URL = os.environ.get("DIVERT_TEST_DATABASE_URL", "")
+
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (the tests
+    truncate and reset the schema); it is created on first use and named after the worker.
+    The environment is updated too, so modules and subprocesses that read it agree."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+        ).first()
+        if exists is None:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    worker_url = base.set(database=name).render_as_string(hide_password=False)
+    os.environ["DIVERT_TEST_DATABASE_URL"] = worker_url
+    return worker_url
+
+
+PG_URL = _worker_database(os.environ.get("DIVERT_TEST_DATABASE_URL", ""))
 
 
 @pytest.fixture(autouse=True)

@@ -99,6 +99,9 @@ class Person(SQLModel, table=True):
     interpreter_language: str | None = Field(default=None, max_length=50)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Added by migration 0010: when retention replaced the person's details (names, date of
+    # birth cut to the year, contact details, free text); None while they are held.
+    anonymised_at: datetime | None = Field(default=None, index=True)
 
 
 class Referral(SQLModel, table=True):
@@ -140,6 +143,9 @@ class Referral(SQLModel, table=True):
     version: int = 1
     # Added by migration 0007: when the outcome went to the police in an outcome export.
     outcome_sent_at: datetime | None = Field(default=None, index=True)
+    # Added by migration 0010: whole years of age on the referral day, kept by retention
+    # when the date of birth is cut to the year, so past reports keep their age bands.
+    age_at_referral: int | None = None
 
 
 class StatusChange(SQLModel, table=True):
@@ -386,6 +392,8 @@ class IntelligenceLog(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     bar_until: date
     sent_to_police_at: datetime | None = Field(default=None, index=True)
+    # Added by migration 0010: when retention removed the reason, once the bar had ended.
+    reason_removed_at: datetime | None = None
 
 
 class Note(SQLModel, table=True):

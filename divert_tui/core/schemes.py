@@ -38,6 +38,10 @@ class Scheme:
     missed_sessions: int = 2
     # Commissioned places a year ([commissioning] places_per_year); None when not set.
     commissioned_places: int | None = None
+    #: Whole years personal data is kept after the person's last referral closed.
+    retention_years: int = 6
+    #: Months an intelligence log's reason is kept after its bar ended (0: the day it ends).
+    intel_months_after_bar: int = 0
 
 
 def _need(table: Mapping[str, Any], key: str, kind: type, where: str, source: str) -> Any:
@@ -98,6 +102,7 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
                 f"{source}: courses.groups: unknown group {group!r} (use {', '.join(GROUP_CODES)})"
             )
     commissioned = _commissioned_places(data, source)
+    retention_years, intel_months = _retention(data, source)
     if not code.isidentifier():
         raise SchemeError(f"{source}: code: {code!r} must be lower case letters and underscores")
     return Scheme(
@@ -115,6 +120,8 @@ def parse_scheme(data: Mapping[str, Any], source: str) -> Scheme:
         source=source,
         missed_sessions=missed,
         commissioned_places=commissioned,
+        retention_years=retention_years,
+        intel_months_after_bar=intel_months,
     )
 
 
@@ -130,6 +137,43 @@ def _commissioned_places(data: Mapping[str, Any], source: str) -> int | None:
     places = _need(table, "places_per_year", int, "commissioning.", source)
     _positive(places, "commissioning.places_per_year", source)
     return int(places)
+
+
+RETENTION_YEARS_RANGE = (1, 100)
+INTEL_MONTHS_RANGE = (0, 120)
+
+
+def _retention(data: Mapping[str, Any], source: str) -> tuple[int, int]:
+    """The optional ``[retention]`` table: years kept after the last referral closed, and
+    months an intelligence log's reason outlives its bar. Defaults 6 years and 0 months."""
+    table = data.get("retention")
+    if table is None:
+        return 6, 0
+    if not isinstance(table, dict):
+        raise SchemeError(f"{source}: [retention]: expected a table")
+    years = (
+        _need(table, "person_years", int, "retention.", source) if "person_years" in table else 6
+    )
+    low, high = RETENTION_YEARS_RANGE
+    if not low <= years <= high:
+        raise SchemeError(
+            f"{source}: retention.person_years: {years} is out of range; give the whole years "
+            f"personal data is kept after a person's last referral closed, from {low} to {high} "
+            "(6 is usual)"
+        )
+    months = (
+        _need(table, "intel_months_after_bar", int, "retention.", source)
+        if "intel_months_after_bar" in table
+        else 0
+    )
+    low, high = INTEL_MONTHS_RANGE
+    if not low <= months <= high:
+        raise SchemeError(
+            f"{source}: retention.intel_months_after_bar: {months} is out of range; give the "
+            f"months an intelligence log's reason is kept once its bar ended, from {low} to "
+            f"{high} (0 removes it the day the bar ends)"
+        )
+    return years, months
 
 
 def _read(path_name: str, text: str) -> Scheme:

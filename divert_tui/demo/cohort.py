@@ -21,10 +21,10 @@ from sqlmodel import Session
 
 from divert_tui.core import models, vocab
 from divert_tui.core.database import Database
-from divert_tui.core.rules.eligibility import REASON_WORDS, fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme, load_schemes
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, ServiceError
+from divert_tui.core.services.directory import ensure_synced
 from divert_tui.core.services.settings import DATASET_KEY, DEMO
 from divert_tui.demo import data
 from divert_tui.demo.clock import NOW_MINUTE, FastRandom, next_monday, to_utc
@@ -37,9 +37,10 @@ from divert_tui.demo.data import (
     INELIGIBLE,
     RECEIVED,
 )
-from divert_tui.demo.lives import Bar, Ids, Life, Staffing, World, make_plan, referral_row
+from divert_tui.demo.findings import services_by_domain
+from divert_tui.demo.lives import Ids, Life, Staffing, World, make_plan, referral_row
 from divert_tui.demo.people import PersonMaker, Places, age_for_band, quota, staff_rows, weighted
-from divert_tui.demo.repeats import Known, Returning
+from divert_tui.demo.repeats import Known, Returning, bar_words, set_aside
 from divert_tui.demo.scenarios import SCENARIOS, scenario_referrals
 from divert_tui.demo.sessions import SessionBook, course_groups
 from divert_tui.demo.shift import DATED_TO_KEY
@@ -140,6 +141,9 @@ def fill_demo(
     with db.write() as session:
         _refuse_unless_empty(session)
         _ensure_forces(session, forces, schemes)
+        for code in forces:
+            ensure_synced(session, code)
+        session.flush()
         connection = session.connection()
         writer = Writer(connection, TABLES)
         with writer.bulk():
@@ -158,6 +162,7 @@ def fill_demo(
         )
         if connection.dialect.name == "postgresql":
             _advance_sequences(connection)
+            _analyze(connection)
     return summary
 
 
@@ -198,21 +203,19 @@ def _advance_sequences(connection: Connection) -> None:
         )
 
 
+def _analyze(connection: Connection) -> None:
+    """Statistics for the planner now, not at autovacuum's next pass: the first caseload and
+    report after a big fill would otherwise be planned as if the tables were empty."""
+    for name in TABLES:
+        connection.exec_driver_sql(f'ANALYZE "{name}"')
+
+
 def _start_ids(connection: Connection) -> Ids:
     start = {}
     for name in _ID_TABLES:
         table = TABLES[name]
         start[name] = (connection.execute(select(func.max(table.c.id))).scalar() or 0) + 1
     return Ids(start)
-
-
-def _bar_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
-    scheme = schemes[bar.force]
-    reason = REASON_WORDS.get(bar.reason, bar.reason.replace("_", " "))
-    return (
-        f"not eligible until {fmt_date(bar.until)}: intelligence log {bar.log_id} for {reason} "
-        f"on {fmt_date(bar.created)} ({scheme_label(scheme.name)}, {scheme.bar_months}-month bar)"
-    )
 
 
 def _generate(
@@ -256,7 +259,12 @@ def _generate(
     sessions = SessionBook(
         rng, lambda: ids("course_session"), writer, group_ids, staffing.facilitators
     )
-    world = World(rng, (today, now), schemes, staffing, ids, writer, sessions)
+    lead_names = {s["id"]: s["display_name"] for s in staff if s["role"] == "team_lead"}
+    usernames = {s["id"]: s["username"] for s in staff}
+    world = World(
+        rng, (today, now), schemes, staffing, ids, writer, sessions,
+        services_by_domain(connection, forces), lead_names,
+    )  # fmt: skip
     places = Places(rng, fake)
     reserved = {(s.first_name, s.last_name) for s in SCENARIOS}
     maker = PersonMaker(rng, reserved)
@@ -297,11 +305,21 @@ def _generate(
             # Work in progress at every stage, whatever the size of the cohort.
             plan.hold = HOLDS[held % len(HOLDS)]
             held += 1
+            if plan.hold == ALLOCATED and world.owed("waiting"):
+                plan.one_to_one = plan.override = None  # a group, so a waiting list to show
         known = None
         if plan.outcome == INELIGIBLE and rng.random() < data.BARRED_REPEAT_SHARE:
             known = returning.barred.pick(rng)
             if known is not None and known.bar is not None:
-                plan.stage, plan.ineligible_reason = RECEIVED, _bar_words(known.bar, schemes)
+                plan.stage, plan.ineligible_reason = RECEIVED, bar_words(known.bar, schemes)
+        override = None
+        if known is None and plan.outcome != INELIGIBLE:
+            showcase = world.owed("override") and (today - day).days <= 90
+            if showcase or rng.random() < data.OVERRIDE_SHARE:
+                known = returning.barred.pick(rng)
+                if known is not None and known.bar is not None:
+                    override = known.bar
+                    world.shown("override")
         if known is None and rng.random() < data.REPEAT_SHARE:
             known = returning.clear.pick(rng)
         if known is None:
@@ -315,7 +333,7 @@ def _generate(
                 created_at=to_utc((day, minute)),
             )
             writer("person", person)
-            known = Known(person["id"], 0, None)
+            known = Known(person["id"], 0, None, person["sex"])
         known.referrals += 1
         main = main_q[i]
         found = [main]
@@ -337,12 +355,17 @@ def _generate(
         row["source"] = weighted(rng, data.SOURCE_WEIGHTS)
         row["feed_notes"] = rng.choice(data.FEED_NOTES) if rng.random() < 0.3 else None
         row["offence_date"] = day - timedelta(days=rng.choice((0, 0, 0, 0, 1, 2, 3)))
+        if override is not None:
+            lead = usernames[staffing.leads[force]]
+            set_aside(row, override, lead, day, rng.choice(data.BAR_OVERRIDE_REASONS), schemes)
         writer("referral", row)
         unassigned = (today - day).days <= 3 and rng.random() < data.UNASSIGNED_RECENT_SHARE
-        life = Life(world, row, (day, minute), plan, unassigned)
+        life = Life(world, row, (day, minute), plan, unassigned, known.sex)
         life.run()
-        if row["status"] == ALLOCATED and life.group and rng.random() < WAITING_SHARE:
+        waits = world.owed("waiting") or rng.random() < WAITING_SHARE
+        if row["status"] == ALLOCATED and life.group and waits:
             wait_for_a_place(writer, ids, row, group_ids[life.group], rng, today)
+            world.shown("waiting")
         statuses[row["status"]] += 1
         if life.bar is not None:
             known.bar = life.bar

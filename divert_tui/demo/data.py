@@ -3,7 +3,8 @@
 The proportions follow the public figures of the West Midlands scheme closely enough for a
 trainer to recognise the work (most referrals for cannabis, young men, a diverse city);
 every name, number and place combination is made up. Phone numbers are in Ofcom's drama
-range (07700 900000-900999), which is never allocated to a real line.
+range (07700 900000-900999), which is never allocated to a real line, and postcodes end in
+an inward letter Royal Mail never uses (demo/fictional.py).
 """
 
 from __future__ import annotations
@@ -224,8 +225,6 @@ POSTCODE_DISTRICTS: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
         ("B", (49, 50, 80)),
     ),
 }
-# Letters a postcode's inward part never uses.
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 TOWNS: dict[str, tuple[str, ...]] = {
     "west_midlands": (
@@ -277,8 +276,17 @@ OUTCOME_WEIGHTS: dict[str, float] = {
     "withdrawn": 0.15,
     "ineligible": 0.11,
 }
-REPEAT_SHARE = 0.07
-BARRED_REPEAT_SHARE = 0.45  # of ineligible referrals, when a barred person is available
+# Re-referral: the service's figure is "under 5%" of referrals being of someone referred
+# before (the report's re_referral_rate); these give about 2.5% over the two years and a
+# little more over the last twelve months (people come back once their first has closed).
+REPEAT_SHARE = 0.015
+BARRED_REPEAT_SHARE = 0.08  # of ineligible referrals, when a barred person is available
+OVERRIDE_SHARE = 0.002  # of other referrals: a barred person whose bar a team lead set aside
+BAR_OVERRIDE_REASONS = (
+    "the earlier log was for missed sessions during a hospital stay (letter seen)",
+    "police asked for diversion again: the earlier referral was a misidentification",
+    "vulnerable young person; the police and the team agree diversion is better",
+)
 ONE_TO_ONE_SHARE = 0.12  # suggested by the rules; a few more are chosen by the worker
 ONE_TO_ONE_OVERRIDE_SHARE = 0.03
 UNASSIGNED_RECENT_SHARE = 0.5  # of referrals from the last three days still in the queue
@@ -318,6 +326,11 @@ ATTEMPT_NOTES: dict[str, tuple[str, ...]] = {
     "wrong_number": ("number not recognised by the person answering",),
     "declined": ("person declined the service on the phone",),
 }
+CALL_BACK_REASONS = (
+    "not a good time: at work, asked to be called back",
+    "not safe to talk: someone else in the room",
+    "on the bus; asked for a call later",
+)
 NOTES_ASSESSED = (
     "Assessment completed; harm reduction advice given and ticked.",
     "Assessment completed over the phone; no safeguarding concerns identified.",

@@ -10,7 +10,7 @@ agrees with the referral's status. The status moves follow ``core.rules.lifecycl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -104,6 +104,26 @@ class World:
     ids: Ids
     sink: Sink
     sessions: SessionBook
+    # Service ids of the directory by (force, need domain), for onward referrals.
+    services: Mapping[tuple[str, str], Sequence[int]] = field(default_factory=dict)
+    lead_names: Mapping[int, str] = field(default_factory=dict)
+    # Rare records every cohort should show at least once, even a small one: what is still
+    # owed (count) by name; the code that makes each kind takes the first good chance.
+    showcase: dict[str, int] = field(
+        default_factory=lambda: {
+            "call_back_ahead": 1,
+            "call_back_overdue": 1,
+            "override": 1,
+            "waiting": 1,
+        }
+    )
+    concern_types: set[str] = field(default_factory=set)
+
+    def owed(self, kind: str) -> bool:
+        return self.showcase.get(kind, 0) > 0
+
+    def shown(self, kind: str) -> None:
+        self.showcase[kind] = self.showcase.get(kind, 0) - 1
 
 
 @dataclass
@@ -141,6 +161,7 @@ class Life:
     start: Moment
     plan: Plan
     unassigned: bool = False
+    sex: str = ""  # the person's recorded sex, for the forms that take it as context
     closed: Moment | None = None
     bar: Bar | None = None
     worker: int | None = None

@@ -19,6 +19,7 @@ from faker.providers.person.en_GB import Provider as GBNames
 
 from divert_tui.core.rules.matching import normalise_name
 from divert_tui.demo import data
+from divert_tui.demo.fictional import fictional_postcode
 
 EN_MALE: tuple[str, ...] = tuple(GBNames.first_names_male)
 EN_FEMALE: tuple[str, ...] = tuple(GBNames.first_names_female)
@@ -135,9 +136,9 @@ def phone(rng: Random) -> str:
 
 
 def postcode(rng: Random, force: str) -> str:
+    """A real district of the force's area with an inward code that can never be issued."""
     area, districts = rng.choice(data.POSTCODE_DISTRICTS[force])
-    letters = data.INWARD_LETTERS
-    return f"{area}{rng.choice(districts)} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    return fictional_postcode(rng, f"{area}{rng.choice(districts)}")
 
 
 class Places:

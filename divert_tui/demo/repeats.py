@@ -1,17 +1,22 @@
 """People who come back: a later referral of someone whose earlier one has closed.
 
 Referrals are made in date order; once a person's referral has been closed for a couple
-of weeks they may be referred again. A person with a bar in force can only come back as
-ineligible (the bar is why); after the bar ends, or after completing, anything may happen.
+of weeks they may be referred again. A person with a bar in force comes back as
+ineligible (the bar is why), or now and then with the bar set aside by a team lead; after
+the bar ends, or after completing, anything may happen.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from random import Random
+from typing import Any
 
+from divert_tui.core.rules.eligibility import REASON_WORDS, fmt_date, scheme_label
+from divert_tui.core.schemes import Scheme
 from divert_tui.demo.clock import Moment
 from divert_tui.demo.lives import Bar
 
@@ -24,6 +29,7 @@ class Known:
     person_id: int
     referrals: int
     bar: Bar | None
+    sex: str = ""
 
 
 class _Pool:
@@ -81,3 +87,27 @@ class Returning:
             known = self.barred.remove(person_id)
             if known is not None:
                 self.clear.add(known)
+
+
+def bar_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
+    return f"not eligible until {fmt_date(bar.until)}: {log_words(bar, schemes)}"
+
+
+def log_words(bar: Bar, schemes: Mapping[str, Scheme]) -> str:
+    scheme = schemes[bar.force]
+    reason = REASON_WORDS.get(bar.reason, bar.reason.replace("_", " "))
+    return (
+        f"intelligence log {bar.log_id} for {reason} on {fmt_date(bar.created)} "
+        f"({scheme_label(scheme.name)}, {scheme.bar_months}-month bar)"
+    )
+
+
+def set_aside(
+    row: dict[str, Any], bar: Bar, lead: str, day: date, reason: str, schemes: Mapping[str, Scheme]
+) -> None:
+    """A team lead set the bar aside on the day the referral came in (as override_bar does)."""
+    row["bar_override_reason"] = f"{lead}|{day.isoformat()}|{reason}"
+    row["eligibility_note"] = (
+        f"eligible by team lead override ({lead}, {fmt_date(day)}: {reason}); set aside the "
+        f"bar until {fmt_date(bar.until)}: {log_words(bar, schemes)}"
+    )

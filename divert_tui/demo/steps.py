@@ -7,9 +7,9 @@ rest of the life they stop at the first step that lies after "now".
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from divert_tui.demo import data
+from divert_tui.demo import data, findings
 from divert_tui.demo.clock import Moment, plus_minutes, to_utc, working_moment
 from divert_tui.demo.data import (
     ALLOCATED,
@@ -20,43 +20,63 @@ from divert_tui.demo.data import (
     WITHDRAWN,
 )
 
+MISSED_CALL_BACK_DAYS = 2  # a call-back due this recently may still be waiting for its call
+MISSED_CALL_BACK_SHARE = 0.4
+
 if TYPE_CHECKING:
     from divert_tui.demo.lives import Life
 
 
 def assess(life: Life, answered: Moment) -> None:
-    """The assessment call (now, or at a call back), then the allocation."""
+    """The assessment call (now, or at an agreed call-back), then the allocation."""
     w, rng, plan = life.world, life.world.rng, life.plan
-    if rng.random() < 0.65:
-        begin = plus_minutes(answered, 1)
-    else:
+    call_back = rng.random() >= 0.65
+    begin = plus_minutes(answered, 1)
+    if call_back:
         begin = working_moment(rng, answered, rng.randint(1, 4))
+    forced = _showcase_call_back(life, answered)
+    if forced is not None:
+        call_back, begin = True, forced
+    if call_back:
         life.note(answered, ("Call back arranged for the assessment.",))
-    if not life.ok(begin):
+    first = plus_minutes(answered, 1)
+    row: dict[str, Any] = {
+        "id": w.ids("assessment"),
+        "referral_id": life.referral["id"],
+        "worker_id": life.worker,
+        "started_at": to_utc(first if call_back else begin),
+        "completed_at": None,
+        "ended_early_reason": rng.choice(data.CALL_BACK_REASONS) if call_back else None,
+        "current_step": "identity",
+        "steps": {},
+        "identity_confirmed": True,
+        "safe_to_talk": not call_back,
+        "consent_given": True,
+        "privacy_notice_read": True,
+        "updated_at": to_utc(first if call_back else begin),
+        "version": 1,
+        "call_back_at": to_utc(begin) if call_back else None,
+    }
+    missed = call_back and (w.now[0] - begin[0]).days <= MISSED_CALL_BACK_DAYS
+    if (
+        forced is not None
+        or not life.ok(begin)
+        or (missed and rng.random() < MISSED_CALL_BACK_SHARE)
+    ):
+        # The call-back is still to come, or fell due and nobody has rung yet (overdue).
+        w.sink("assessment", row)
         return
     end = plus_minutes(begin, rng.randint(35, 75))
     done = life.ok(end)
-    w.sink(
-        "assessment",
-        {
-            "id": w.ids("assessment"),
-            "referral_id": life.referral["id"],
-            "worker_id": life.worker,
-            "started_at": to_utc(begin),
-            "completed_at": to_utc(end) if done else None,
-            "ended_early_reason": None,
-            "current_step": "summary" if done else "identity",
-            "steps": {},
-            "identity_confirmed": True,
-            "safe_to_talk": True,
-            "consent_given": True,
-            "privacy_notice_read": True,
-            "updated_at": to_utc(end if done else begin),
-            "version": 1,
-        },
-    )
+    row["safe_to_talk"] = True
+    row["updated_at"] = to_utc(end if done else begin)
+    if done:
+        row["completed_at"], row["current_step"], row["call_back_at"] = to_utc(end), "summary", None
+        row["steps"] = {"mixing": "done", "advice": "done"}  # the worker moved on from both
+    w.sink("assessment", row)
     if not done:
         return
+    findings.record(life, begin, end, row["id"])
     life.move(ASSESSED, end, life.worker, "assessment completed")
     life.note(end, data.NOTES_ASSESSED, 0.6)
     if plan.stage == ASSESSED:
@@ -68,6 +88,21 @@ def assess(life: Life, answered: Moment) -> None:
             life.close(NON_COMPLIANT, at, reason, "declined")
         return
     allocate(life, end)
+
+
+def _showcase_call_back(life: Life, answered: Moment) -> Moment | None:
+    """A call-back still to come, or one already overdue, if the cohort has none yet."""
+    w = life.world
+    if (w.now[0] - answered[0]).days > 5:
+        return None
+    if w.owed("call_back_ahead"):
+        w.shown("call_back_ahead")
+        return working_moment(w.rng, w.now, 1)
+    due = working_moment(w.rng, answered, 1)
+    if w.owed("call_back_overdue") and life.ok(due):
+        w.shown("call_back_overdue")
+        return due
+    return None
 
 
 def allocate(life: Life, assessed: Moment) -> None:

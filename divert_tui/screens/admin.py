@@ -7,14 +7,21 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.services import staff
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
+
+
+def _retention_words(years: int, intel_months: int) -> str:
+    """The retention setting in a table cell: years after closing, intelligence reasons."""
+    intel = "to the bar's end" if intel_months == 0 else f"bar + {intel_months} months"
+    return f"{years} years after closing; intel {intel}"
 
 
 class AdminScreen(DivertScreen):
@@ -26,6 +33,7 @@ class AdminScreen(DivertScreen):
         Binding("u", "unlock", "Unlock"),
         Binding("v", "audit_review", "Audit review and subject access"),
     ]
+    FOOTER_SHORT = {"audit_review": "Audit review"}
     DEFAULT_CSS = """
     AdminScreen #admin-panes > Vertical { width: 1fr; }
     AdminScreen DataTable { height: 1fr; }
@@ -46,7 +54,7 @@ class AdminScreen(DivertScreen):
                 yield Static("Scheme settings")
                 schemes: DataTable[str] = DataTable(id="schemes", cursor_type="row")
                 schemes.add_columns(
-                    "Force", "Bar", "Contact policy", "First contact", "Hours saved"
+                    "Force", "Bar", "Contact policy", "First contact", "Hours saved", "Retention"
                 )
                 for scheme in self.app.schemes.values():
                     schemes.add_row(
@@ -55,9 +63,10 @@ class AdminScreen(DivertScreen):
                         f"{scheme.contact_attempts} attempts / {scheme.contact_days} days",
                         f"{scheme.first_contact_working_days} working days",
                         f"{scheme.hours_saved_per_referral:g} h",
+                        _retention_words(scheme.retention_years, scheme.intel_months_after_bar),
                     )
                 yield schemes
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#staff", DataTable).focus()

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from divert_tui.core.feed_fields import FieldProblem, parse_when
 from divert_tui.core.services import audit_search, subject_access
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 from divert_tui.widgets.plain import Static
 
@@ -69,7 +70,7 @@ class AuditReviewScreen(DivertScreen):
             "Everything, newest first. f: search · e: export the person found", id="audit-found"
         )
         yield PagedTable(COLUMNS, self._fetch, id="audit-events", empty_text="No events match.")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-person", Input).focus()

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:
     from divert_tui.app import DivertApp
+    from divert_tui.core.rules.conflicts import Conflict, Seen
 
 T = TypeVar("T")
 
@@ -37,13 +38,68 @@ class ServiceCaller:
 
         self.app.run_worker(job, thread=True, exit_on_error=True, group="service")
 
+    def save_referral(
+        self,
+        seen: Seen | None,
+        yours: str,
+        service: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        keeping: Conflict | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """A save of a referral the screen read as ``seen``: if someone else saved it since,
+        the conflict dialog shows what they changed and asks to reload or keep ``yours``
+        (the change in words). Never a silent overwrite: keeping is a deliberate second
+        save on top of the version just shown (``referral_conflicts.keep_mine``)."""
+        from divert_tui.core.services import referral_conflicts
+        from divert_tui.core.services.base import StaleVersion
+
+        app = self.app
+        actor = app.require_actor()
+
+        def job() -> None:
+            try:
+                if keeping is not None:
+                    result = referral_conflicts.keep_mine(keeping, service, *args, **kwargs)
+                else:
+                    version = seen.version if seen is not None else None
+                    result = service(*args, expected_version=version, **kwargs)
+            except StaleVersion:
+                base = keeping.now if keeping is not None else seen
+                if base is None:
+                    raise
+                conflict = referral_conflicts.what_changed(app.db, actor, base)
+                app.call_from_thread(ask, conflict)
+                return
+            if then is not None:
+                app.call_from_thread(then, result)
+
+        def ask(conflict: Conflict) -> None:
+            from divert_tui.screens.conflict_dialog import KEEP, ConflictDialog
+
+            def chosen(choice: str | None) -> None:
+                if choice == KEEP:
+                    self.save_referral(
+                        conflict.now, yours, service, *args, then=then, keeping=conflict, **kwargs
+                    )
+                    return
+                app.notify(f"Reloaded; not saved: {yours}", severity="warning", timeout=8)
+                reload = getattr(self, "action_reload", None)
+                if callable(reload):
+                    reload()
+
+            app.push_screen(ConflictDialog(conflict, yours), chosen)
+
+        app.run_worker(job, thread=True, exit_on_error=True, group="service")
+
     def log_call(
         self,
         referral_id: int,
         who: str,
         then: Callable[[Any], None],
         *,
-        expected_version: int | None = None,
+        seen: Seen | None = None,
         caution: str = "",
     ) -> None:
         """Ask for a call's outcome (and a note) and record it: a number key and Enter.
@@ -56,7 +112,10 @@ class ServiceCaller:
             if result is None:
                 return
             outcome, note = result
-            self.call_service(
+            self.save_referral(
+                seen,
+                f"log a call ({outcome.replace('_', ' ')})"
+                + (f' with the note "{note}" (copy it before reloading)' if note else ""),
                 referrals.log_contact_attempt,
                 self.app.db,
                 self.app.require_actor(),
@@ -64,7 +123,6 @@ class ServiceCaller:
                 outcome,
                 self.app.schemes,
                 note=note,
-                expected_version=expected_version,
                 then=then,
             )
 
@@ -85,7 +143,7 @@ def add_demo_marker(screen: Screen[Any]) -> None:
     from divert_tui.widgets.app_header import AppHeader
     from divert_tui.widgets.demo_badge import DemoBadge
 
-    if not getattr(screen.app, "demo", False):
+    if not getattr(screen.app, "demo", False) or not screen.is_attached:
         return
     if screen.query(AppHeader) or screen.query(DemoBadge):
         return
@@ -96,6 +154,9 @@ class DivertScreen(ServiceCaller, Screen[Any]):
     """A full screen of the app."""
 
     AREA = ""
+    # The footer at 80 columns (widgets/fit_footer.py): the actions kept first, and shorter words.
+    FOOTER_FIRST: tuple[str, ...] = ()
+    FOOTER_SHORT: dict[str, str] = {}
 
     @on(events.Mount)
     def _mark_demo(self) -> None:

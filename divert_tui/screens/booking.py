@@ -9,13 +9,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input
 
 from divert_tui.core.rules.attendance import MissedVerdict, assess_missed
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.rules.recurrence import in_words
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import booking
@@ -24,6 +25,7 @@ from divert_tui.core.vocab import ReferralStatus
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, ReasonDialog
+from divert_tui.widgets.dialog_buttons import DialogButtons
 from divert_tui.widgets.paged_table import TablePage
 from divert_tui.widgets.plain import Static
 
@@ -77,6 +79,17 @@ class BookSessionDialog(DivertModal):
                 f"Number: book that session · w: waiting list{state} · Esc: cancel",
                 classes="hint",
             )
+            yield DialogButtons(("Waiting list · w", "wait"), ("Cancel · Esc", "dismiss(None)"))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a session books it, like its number key."""
+        widget = event.widget
+        choices = list(self.query(".choice"))
+        while widget is not None and widget is not self:
+            if widget in choices:
+                self.action_pick(choices.index(widget) + 1)
+                return
+            widget = widget.parent  # type: ignore[assignment]
 
     def action_pick(self, number: int) -> None:
         if number <= len(self.offers.sessions):
@@ -105,6 +118,7 @@ class OneToOneDialog(DivertModal):
             yield Static("When (UK time), YYYY-MM-DD HH:MM, then a space and phone or video:")
             yield Input(placeholder="2027-03-30 10:00 phone", id="when")
             yield Static("Enter: book · Esc: cancel", classes="hint")
+            yield DialogButtons(("Book · Enter", "book"), ("Cancel · Esc", "dismiss(None)"))
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -112,7 +126,10 @@ class OneToOneDialog(DivertModal):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        parts = event.value.split()
+        self.action_book()
+
+    def action_book(self) -> None:
+        parts = self.query_one(Input).value.split()
         mode = "phone"
         if parts and parts[-1].lower() in ("phone", "video"):
             mode = parts.pop().lower()
@@ -124,7 +141,7 @@ def start_booking(
     referral_id: int,
     who: str,
     status: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Two keys from the referral: b shows the sessions, a number books one."""
@@ -144,9 +161,9 @@ def start_booking(
 
     def one_to_one(result: tuple[str, str] | None) -> None:
         if result:
-            screen.call_service(
-                booking.add_one_to_one, app.db, actor, referral_id, result[0], app.schemes,
-                mode=result[1],
+            screen.save_referral(
+                seen, "book a one-to-one", booking.add_one_to_one, app.db, actor, referral_id,
+                result[0], app.schemes, mode=result[1],
                 then=lambda b: then(f"One-to-one booked: {in_words(b.session.starts_at)}"),
             )  # fmt: skip
 
@@ -163,17 +180,22 @@ def start_booking(
         if status == ReferralStatus.BOOKED.value:
             views = booking.bookings_of  # the current booking is looked up in the worker
 
-            def rebook() -> booking.Booked:
+            def rebook(expected_version: int | None = None) -> booking.Booked:
                 current = next(v for v in views(app.db, actor, referral_id) if v.status == "booked")
-                return booking.rebook(app.db, actor, current.booking_id, session_id)
+                return booking.rebook(
+                    app.db, actor, current.booking_id, session_id, expected_version=expected_version
+                )
 
-            screen.call_service(
-                rebook, then=lambda b: then(f"Rebooked: {in_words(b.session.starts_at)}")
+            screen.save_referral(
+                seen,
+                "move the booking to another session",
+                rebook,
+                then=lambda b: then(f"Rebooked: {in_words(b.session.starts_at)}"),
             )
             return
-        screen.call_service(
-            booking.book, app.db, actor, referral_id, session_id, app.schemes,
-            expected_version=version,
+        screen.save_referral(
+            seen, "book the session", booking.book, app.db, actor, referral_id, session_id,
+            app.schemes,
             then=lambda b: then(
                 f"Booked: {b.session.group_name}, {in_words(b.session.starts_at)}"
             ),
@@ -183,7 +205,7 @@ def start_booking(
 
 
 def cancel_current_booking(
-    screen: DivertScreen, referral_id: int, then: Callable[[str], None]
+    screen: DivertScreen, referral_id: int, seen: Seen | None, then: Callable[[str], None]
 ) -> None:
     """Cancel the referral's booked place with a reason; it goes back to allocated."""
     app = screen.app
@@ -193,7 +215,7 @@ def cancel_current_booking(
         if not reason:
             return
 
-        def job() -> int | None:
+        def job(expected_version: int | None = None) -> int | None:
             current = next(
                 (
                     v
@@ -204,9 +226,14 @@ def cancel_current_booking(
             )
             if current is None:
                 raise ServiceError("there is no booked place to cancel")
-            return booking.cancel_booking(app.db, actor, current.booking_id, reason, app.schemes)
+            return booking.cancel_booking(
+                app.db, actor, current.booking_id, reason, app.schemes,
+                expected_version=expected_version,
+            )  # fmt: skip
 
-        screen.call_service(
+        screen.save_referral(
+            seen,
+            f"cancel the booking ({reason})",
             job,
             then=lambda offered_to: then(
                 "Booking cancelled; back to allocated"
@@ -231,7 +258,7 @@ def close_for_missed_sessions(
     referral_id: int,
     who: str,
     reason: str,
-    version: int | None,
+    seen: Seen | None,
     then: Callable[[str], None],
 ) -> None:
     """Confirm, then close as non-compliant for missed sessions (writes the intelligence log)."""
@@ -241,9 +268,10 @@ def close_for_missed_sessions(
 
     def confirmed(yes: bool | None) -> None:
         if yes:
-            screen.call_service(
+            screen.save_referral(
+                seen, "close as non-compliant for missed sessions",
                 referrals.close_non_compliant, app.db, app.require_actor(), referral_id,
-                app.schemes, reason=reason, expected_version=version, today=app.today(),
+                app.schemes, reason=reason, today=app.today(),
                 then=lambda closed: then(
                     f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
                     f"barred until {fmt.uk_date(closed.bar_until)}"

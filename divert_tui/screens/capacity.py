@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.services import course_capacity
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 
@@ -48,7 +49,7 @@ class CapacityScreen(DivertScreen):
             waits: DataTable[str] = DataTable(id="waits", cursor_type="row")
             waits.add_columns("Course", "People", "Median days", "90th percentile")
             yield waits
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from divert_tui.core.services import caseload as caseload_service
 from divert_tui.core.services import workload
@@ -20,6 +19,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 from divert_tui.widgets.plain import Static
 
@@ -60,6 +60,7 @@ class CaseloadScreen(DivertScreen):
         Binding("end", "last_page", "Last page", show=False, priority=True),
         Binding("x", "clear", "Clear filters and selection", show=False),
     ]
+    FOOTER_FIRST = ("filters", "sort", "toggle_mark", "reassign", "workers")
 
     DEFAULT_CSS = """
     CaseloadScreen #counts { height: auto; padding: 0 1; }
@@ -84,7 +85,7 @@ class CaseloadScreen(DivertScreen):
             id="caseload",
             empty_text="No referrals match: x clears the filters.",
         )
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(PagedTable).focus_table()

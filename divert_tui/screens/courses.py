@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from divert_tui.core.services import courses, sessions
 from divert_tui.core.services.base import Permission
@@ -16,6 +15,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.paged_table import PagedTable, TablePage
 
 COLUMNS = [
@@ -45,7 +45,7 @@ class CoursesScreen(DivertScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield PagedTable(COLUMNS, self._fetch, id="sessions", empty_text="No sessions planned.")
-        yield Footer()
+        yield FitFooter()
 
     def _fetch(self, page: int, _search: str) -> TablePage:
         result = courses.upcoming_sessions(self.app.db, self.app.require_actor(), page=page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.dialog_buttons import DialogButtons
 from divert_tui.widgets.plain import Static
 
 DIALOG_CSS = """
@@ -65,6 +66,20 @@ class ContactAttemptDialog(DivertModal):
             yield Static("Press 1-5, then type a note if you like; Enter saves.")
             yield Input(id="note", placeholder="e.g. rang twice, mailbox full")
             yield Static("", classes="error")
+            yield DialogButtons(("Save · Enter", "save"), ("Cancel · Esc", "dismiss(None)"))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on an outcome picks it, like its number key."""
+        widget = event.widget
+        while widget is not None and widget is not self:
+            if widget.has_class("choice") and widget.id and widget.id.startswith("o-"):
+                outcome = ContactOutcome(widget.id.removeprefix("o-"))
+                self.action_pick(OUTCOMES.index(outcome) + 1)
+                return
+            widget = widget.parent  # type: ignore[assignment]
+
+    def action_save(self) -> None:
+        self._save_note(self.query_one("#note", Input).value)
 
     def action_pick(self, number: int) -> None:
         self.outcome = OUTCOMES[number - 1]
@@ -83,10 +98,13 @@ class ContactAttemptDialog(DivertModal):
 
     @on(Input.Submitted, "#note")
     def _save(self, event: Input.Submitted) -> None:
+        self._save_note(event.value)
+
+    def _save_note(self, note: str) -> None:
         if self.outcome is None:
             self.query_one(".error", Static).update("Outcome: press 1 to 5 first")
             return
-        self.dismiss((self.outcome.value, event.value.strip()))
+        self.dismiss((self.outcome.value, note.strip()))
 
 
 class ConfirmDialog(DivertModal):
@@ -101,12 +119,14 @@ class ConfirmDialog(DivertModal):
     def __init__(self, title: str, body: str, yes: str = "Enter: yes", no: str = "Esc: no") -> None:
         super().__init__()
         self._title, self._body, self._keys = title, body, f"{yes} · {no}"
+        self._yes, self._no = yes, no
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self._title), classes="title")
             yield Static(Text(self._body))
             yield Static(self._keys, classes="hint")
+            yield DialogButtons((self._yes, "answer(True)"), (self._no, "answer(False)"))
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -128,6 +148,7 @@ class ReasonDialog(DivertModal):
             yield Static(Text(self._prompt))
             yield Input(value=self._value, id="reason")
             yield Static("Enter: record · Esc: cancel", classes="hint")
+            yield DialogButtons(("Record · Enter", "record"), ("Cancel · Esc", "cancel"))
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -135,8 +156,14 @@ class ReasonDialog(DivertModal):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
+        self._record(event.value)
+
+    def action_record(self) -> None:
+        self._record(self.query_one(Input).value)
+
+    def _record(self, value: str) -> None:
+        if value.strip():
+            self.dismiss(value.strip())
         else:
             self.notify("Type a reason first.", severity="warning")
 
@@ -166,6 +193,7 @@ class PickDialog(DivertModal):
             ]
             yield OptionList(*options)
             yield Static(self._hint or "↑↓ and Enter, or a number · Esc: cancel", classes="hint")
+            yield DialogButtons(("Cancel · Esc", "cancel"))
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

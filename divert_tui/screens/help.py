@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from divert_tui.screens.base import DivertModal
+from divert_tui.widgets.dialog_buttons import DialogButtons
 
 KEY_WORDS = {
     "⏎": "Enter",
@@ -60,24 +61,38 @@ class HelpScreen(DivertModal):
     #help-box DataTable { height: 1fr; }
     #help-box #help-notes { height: 2fr; border-top: solid $primary; }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close help")]
+    BINDINGS = [
+        Binding("escape,f1,q", "dismiss", "Close help"),
+        Binding("g", "tour", "Guided tour (demo)"),
+    ]
 
     def __init__(
         self,
         title: str,
         bindings: list[tuple[str, str, str]],
         notes: Sequence[tuple[str, str]] = (),
+        *,
+        tour: bool = False,
     ) -> None:
+        """``tour``: the demo, where G here starts the guided tour."""
         super().__init__()
         self._title = title
         self._rows = bindings
         self._notes = tuple(notes)
+        self._tour = tour
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static(f"Keys · {self._title}  (Esc to close)", classes="title")
+            tour = " · G: guided tour" if self._tour else ""
+            yield Static(f"Keys · {self._title}  (Esc to close{tour})", classes="title")
+            buttons = [("Close · Esc", "dismiss")]
+            if self._tour:
+                buttons.append(("Guided tour · G", "tour"))
+            yield DialogButtons(*buttons)
             table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Does", "Where")
+            if self._tour:
+                table.add_row("G", "Guided tour: the worker's or the team lead's day", "this help")
             for key, description, where in self._rows:
                 table.add_row(key, description, where)
             yield table
@@ -88,3 +103,10 @@ class HelpScreen(DivertModal):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._tour if action == "tour" else True
+
+    def action_tour(self) -> None:
+        self.dismiss()
+        self.app.call_later(self.app.run_action, "start_tour")

@@ -12,17 +12,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.forms import Instrument, list_instruments
+from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 from divert_tui.widgets.question import QuestionForm
 
 
-class InstrumentsScreen(Screen):
+class InstrumentsScreen(DivertScreen):
     """A keyboard list of instruments; Enter runs the highlighted one in a QuestionForm."""
 
     AREA = "Instruments · practice runs: nothing is saved"
@@ -53,7 +54,7 @@ class InstrumentsScreen(Screen):
                 yield Static(id="instrument-info")
                 yield Vertical(id="instrument-form")
                 yield Static(id="instrument-result")
-        yield Footer()
+        yield FitFooter()
 
     def _options(self) -> list[Option]:
         options = []

@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.config import display_url
 from divert_tui.core.services.base import ROLE_LABELS
 from divert_tui.core.vocab import Role
 from divert_tui.screens.base import DivertScreen
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Label, Static
 
 LOGIN_CSS = """
@@ -38,7 +39,7 @@ class LoginScreen(DivertScreen):
             yield Label("Password")
             yield Input(id="password", password=True)
             yield Static("", id="login-error")
-        yield Footer()
+        yield FitFooter()
 
     def __init__(self, *, notice: str = "") -> None:
         super().__init__()
@@ -110,7 +111,7 @@ class DemoLoginScreen(DivertScreen):
             )
             yield Static("Up/Down to choose, Enter to log in; F9 later to switch.", classes="muted")
             yield Static("", id="login-error")
-        yield Footer()
+        yield FitFooter()
 
     def __init__(self, *, notice: str = "") -> None:
         super().__init__()

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from divert_tui.core.services import queue, referrals
 from divert_tui.core.services.contact_safety import ContactCaution
@@ -18,6 +17,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.assessment.call_backs import CallBacksDue
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.paged_table import ListColumn, PagedTable, TablePage
 
 PAGE_SIZE = 50
@@ -90,7 +90,7 @@ class MyWorkScreen(DivertScreen):
             id="queue",
             empty_text="No referrals waiting: nothing assigned to you and nothing unclaimed.",
         )
-        yield Footer()
+        yield FitFooter()
 
     def _fetch(self, page: int, search: str) -> TablePage:
         result = queue.my_work(

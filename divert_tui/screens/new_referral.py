@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Select
+from textual.widgets import Input, Select
 
 from divert_tui.core.services import intake
 from divert_tui.core.services.base import ValidationError
@@ -22,6 +22,7 @@ from divert_tui.core.vocab import (
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.format import UK
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Label, Static
 
 TEXT_FIELDS: list[tuple[str, str, str]] = [
@@ -123,7 +124,7 @@ class NewReferralScreen(DivertScreen):
                 ),
             )
             yield Static("", id="form-status")
-        yield Footer()
+        yield FitFooter()
 
     def _row(self, name: str, label: str, widget: Input | Select) -> ComposeResult:
         with Horizontal(classes="field"):

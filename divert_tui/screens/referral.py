@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.rules.attendance import MissedVerdict
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.services import intake, referral_view, referrals
 from divert_tui.core.services.base import Permission
 from divert_tui.core.vocab import (
@@ -23,6 +24,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 
@@ -199,7 +201,7 @@ class ReferralScreen(DivertScreen):
                     earlier: DataTable[str] = DataTable(id="earlier", cursor_type="row")
                     earlier.add_columns("Referred", "", "Police ref", "Force", "Outcome")
                     yield earlier
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -303,8 +305,9 @@ class ReferralScreen(DivertScreen):
             f"{self.detail.person.first_name} {self.detail.person.last_name}" if self.detail else ""
         )
 
-    def _version(self) -> int | None:
-        return self.detail.version if self.detail else None
+    def _seen(self) -> Seen | None:
+        """The referral as shown: a save compares it with what is stored (conflicts)."""
+        return self.detail.seen if self.detail else None
 
     def _done(self, message: str) -> None:
         self.notify(message)
@@ -314,12 +317,13 @@ class ReferralScreen(DivertScreen):
         self.app.pop_screen()
 
     def action_claim(self) -> None:
-        self.call_service(
+        self.save_referral(
+            self._seen(),
+            "claim this referral",
             referrals.claim,
             self.app.db,
             self.app.require_actor(),
             self.referral_id,
-            expected_version=self._version(),
             then=lambda _: self._done("Claimed: this referral is on your caseload"),
         )
 
@@ -329,7 +333,7 @@ class ReferralScreen(DivertScreen):
             self.referral_id,
             self._who(),
             self._logged,
-            expected_version=self._version(),
+            seen=self._seen(),
             caution=caution.text if caution else "",
         )
 
@@ -349,14 +353,15 @@ class ReferralScreen(DivertScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.call_service(
+                self.save_referral(
+                    self._seen(),
+                    "close as non-compliant",
                     referrals.close_non_compliant,
                     self.app.db,
                     self.app.require_actor(),
                     self.referral_id,
                     self.app.schemes,
                     reason=detail.contact.reason,
-                    expected_version=self._version(),
                     today=self.app.today(),
                     then=lambda closed: self._done(
                         f"Closed as non-compliant; intelligence log {closed.intelligence_log_id}, "
@@ -390,7 +395,9 @@ class ReferralScreen(DivertScreen):
     def action_withdraw(self) -> None:
         def save(reason: str | None) -> None:
             if reason:
-                self.call_service(
+                self.save_referral(
+                    self._seen(),
+                    f"withdraw the referral ({reason})",
                     referrals.move_status,
                     self.app.db,
                     self.app.require_actor(),
@@ -398,7 +405,6 @@ class ReferralScreen(DivertScreen):
                     ReferralStatus.WITHDRAWN.value,
                     self.app.schemes,
                     reason=reason,
-                    expected_version=self._version(),
                     then=lambda _: self._done("Referral withdrawn"),
                 )
 
@@ -408,14 +414,15 @@ class ReferralScreen(DivertScreen):
         )
 
     def action_match(self, same: bool) -> None:
-        self.call_service(
+        self.save_referral(
+            self._seen(),
+            "record the earlier person as " + ("the same person" if same else "someone else"),
             intake.resolve_possible_match,
             self.app.db,
             self.app.require_actor(),
             self.referral_id,
             same_person=same,
             schemes=self.app.schemes,
-            expected_version=self._version(),
             then=lambda verdict: self._done(
                 ("Linked to the earlier person. " if same else "Kept as a different person. ")
                 + verdict
@@ -425,14 +432,15 @@ class ReferralScreen(DivertScreen):
     def action_override_bar(self) -> None:
         def save(reason: str | None) -> None:
             if reason:
-                self.call_service(
+                self.save_referral(
+                    self._seen(),
+                    f"set the bar aside ({reason})",
                     referrals.override_bar,
                     self.app.db,
                     self.app.require_actor(),
                     self.referral_id,
                     reason,
                     self.app.schemes,
-                    expected_version=self._version(),
                     then=lambda _: self._done("Bar set aside for this referral (recorded)"),
                 )
 
@@ -465,7 +473,7 @@ class ReferralScreen(DivertScreen):
 
         if self.missed is not None:
             close_for_missed_sessions(
-                self, self.referral_id, self._who(), self.missed.reason, self._version(), self._done
+                self, self.referral_id, self._who(), self.missed.reason, self._seen(), self._done
             )
 
     def action_book(self) -> None:
@@ -473,13 +481,13 @@ class ReferralScreen(DivertScreen):
 
         if self.detail is not None:
             start_booking(
-                self, self.referral_id, self._who(), self.detail.status, self._version(), self._done
+                self, self.referral_id, self._who(), self.detail.status, self._seen(), self._done
             )
 
     def action_cancel_booking(self) -> None:
         from divert_tui.screens.booking import cancel_current_booking
 
-        cancel_current_booking(self, self.referral_id, self._done)
+        cancel_current_booking(self, self.referral_id, self._seen(), self._done)
 
     def action_assess(self) -> None:
         """Run (or resume) the call. A finished one opens read only, except an assessed

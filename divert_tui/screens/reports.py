@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.outfiles import Table
 from divert_tui.core.rules.metrics import Period, definitions, last_complete_months
@@ -21,6 +21,7 @@ from divert_tui.core.services import reports, trends
 from divert_tui.screens.base import DivertScreen
 from divert_tui.widgets.app_header import AppHeader
 from divert_tui.widgets.charts import ReportChart, charts_for
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 # The tables a team lead reads first come first; the definitions are under F1.
@@ -46,6 +47,12 @@ class ReportsScreen(DivertScreen):
         Binding("right_square_bracket", "period(1)", "Month later", key_display="]"),
         Binding("r", "refresh", "Refresh"),
     ]
+    FOOTER_SHORT = {
+        "table(-1)": "Prev",
+        "toggle_chart": "Chart",
+        "period(-1)": "Earlier",
+        "period(1)": "Later",
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,7 +71,7 @@ class ReportsScreen(DivertScreen):
         yield DataTable(cursor_type="row", zebra_stripes=True, id="report-table")
         yield ReportChart(id="report-chart")
         yield Static("", id="gap", classes="muted")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.period = last_complete_months(self.app.today())

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.rules.attendance import MARK_LABELS, Mark
 from divert_tui.core.rules.recurrence import in_words
@@ -16,6 +16,7 @@ from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 MARKS = {"1": Mark.COMPLETED, "2": Mark.LEFT_EARLY, "3": Mark.DID_NOT_ATTEND}
@@ -40,6 +41,7 @@ class RosterScreen(DivertScreen):
         super().__init__()
         self.session_id = session_id
         self.result: sessions.Roster | None = None
+        self.marked = 0  # attendance marks stored from this screen (the guided tour waits)
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
@@ -50,7 +52,7 @@ class RosterScreen(DivertScreen):
         table.add_column("Phone", key="phone")
         table.add_column("Attendance", key="attendance")
         yield table
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_reload()
@@ -135,6 +137,7 @@ class RosterScreen(DivertScreen):
         )
 
     def _marked(self, entry: sessions.RosterEntry, marked: booking.Marked) -> None:
+        self.marked += 1
         self.notify(
             f"{entry.name}: {MARK_LABELS[Mark(self._mark_of(marked.status))]}; "
             f"referral {fmt.label(marked.referral_status)}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer
 
 from divert_tui.core.services import safeguarding
 from divert_tui.screens import format as fmt
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.paged_table import PagedTable, TablePage
 
 COLUMNS = [
@@ -41,7 +41,7 @@ class SafeguardingScreen(DivertScreen):
     def compose(self) -> ComposeResult:
         yield AppHeader()
         yield PagedTable(COLUMNS, self._fetch, id="concerns", empty_text="No open concerns.")
-        yield Footer()
+        yield FitFooter()
 
     def _fetch(self, page: int, _search: str) -> TablePage:
         result = safeguarding.open_concerns(self.app.db, self.app.require_actor(), page=page)

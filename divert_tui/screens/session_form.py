@@ -17,6 +17,7 @@ from divert_tui.core.services import sessions
 from divert_tui.core.services.base import ValidationError
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS, ConfirmDialog
+from divert_tui.widgets.dialog_buttons import DialogButtons
 from divert_tui.widgets.plain import Label, Static
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class AddSessionsDialog(DivertModal):
             yield Static(
                 "Tab: next field · Enter: check and show the dates · Esc: cancel", classes="hint"
             )
+            yield DialogButtons(("Cancel · Esc", "dismiss(None)"))
 
     def on_mount(self) -> None:
         first_empty = next((n for n, _ in FIELDS if not self.values.get(n)), "start")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 
 from divert_tui.core.services import workload
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog, PickDialog, ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 COLUMNS = [
@@ -48,7 +49,7 @@ class WorkloadScreen(DivertScreen):
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         yield table
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

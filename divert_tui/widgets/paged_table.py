@@ -65,6 +65,26 @@ def count_of(total: int, noun: str, singular: str = "") -> str:
 Fetch = Callable[[int, str], TablePage]
 
 
+class ListTable(DataTable[Cell]):
+    """A list's table for the mouse too: a click highlights a row; a click on the highlighted
+    row (any column) or a double click opens it, like Enter. Textual's own table opens only
+    when the very same cell is clicked twice."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        meta = event.style.meta
+        row, column = meta.get("row"), meta.get("column")
+        was_row = self.cursor_row
+        same_cell = (row, column) == tuple(self.cursor_coordinate)
+        await super()._on_click(event)
+        event.prevent_default()  # Textual's handler has run (above); not once more
+        if not isinstance(row, int) or row < 0 or not isinstance(column, int) or column < 0:
+            return
+        if same_cell or self.cursor_type != "row" or not self.show_cursor:
+            return  # the same cell: Textual has opened it already
+        if row == was_row or event.chain > 1:
+            self._post_selected_message()
+
+
 class PagedTable(Vertical):
     """Columns fixed at construction; ``fetch(page, filter_text)`` supplies each page."""
 
@@ -113,7 +133,7 @@ class PagedTable(Vertical):
             placeholder="Filter by name or police reference; Enter to apply, Esc to clear",
             id="filter",
         )
-        table: DataTable[Cell] = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[Cell] = ListTable(cursor_type="row", zebra_stripes=True)
         self._add_columns(table)
         yield table
         with Horizontal(id="pager-row"):

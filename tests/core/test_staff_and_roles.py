@@ -330,12 +330,16 @@ MAY_NOT = {
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
+        Permission.APPLY_RETENTION,
     },
     Role.TEAM_LEAD: {
         Permission.MANAGE_STAFF,
         Permission.MANAGE_SETTINGS,
         Permission.EXPORT_PERSON,
         Permission.VERIFY_AUDIT,
+        Permission.SEARCH_AUDIT,
+        Permission.APPLY_RETENTION,
     },
 }
 CASES = [(role, permission) for role in Role for permission in Permission]

@@ -4,6 +4,7 @@ umask, a mistyped database path refused, a broken config named, a closed pipe qu
 from __future__ import annotations
 
 import os
+import random
 import stat
 import subprocess
 import sys
@@ -136,7 +137,11 @@ def test_an_unknown_theme_is_refused(monkeypatch, tmp_path):
     assert "textual-dark" in result.output
 
 
-@pytest.mark.parametrize("content", [os.urandom(64) + b"\x00\xff", b'theme = "\xff\xfe"\n'])
+@pytest.mark.parametrize(
+    "content",
+    [random.Random(64).randbytes(64) + b"\x00\xff", b'theme = "\xff\xfe"\n'],
+    ids=["random-bytes", "bad-utf8"],
+)
 def test_a_binary_config_file_gets_words_not_a_class_name(monkeypatch, tmp_path, content):
     path = tmp_path / "config.toml"
     path.write_bytes(content)

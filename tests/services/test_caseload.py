@@ -231,13 +231,13 @@ def test_reassign_moves_all_or_nothing_with_one_event_each(db: Database, team) -
     with pytest.raises(ValidationError, match="nothing was moved.*completed"):
         workload.reassign(db, lead, [mine[0], closed], ann.staff_id)
     # Another force's referral, or a receiver who does not work for the force.
-    with pytest.raises(ValidationError, match="not in your forces"):
+    with pytest.raises(PermissionDenied, match="not in your forces"):
         workload.reassign(db, lead, [other_force], bob.staff_id)
     with pytest.raises(ValidationError, match="does not work for that force"):
         workload.reassign(db, lead, [mine[0]], mercia.staff_id)
     with pytest.raises(PermissionDenied):
         workload.reassign(db, ann, [mine[0]], ann.staff_id)
-    with pytest.raises(ValidationError, match="not in your forces"):
+    with pytest.raises(PermissionDenied, match="not in your forces"):
         workload.reassign(db, mercia_lead, [mine[0]], mercia.staff_id)
     with pytest.raises(ValidationError, match="at least one"):
         workload.reassign(db, lead, [], bob.staff_id)

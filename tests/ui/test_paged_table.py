@@ -66,3 +66,30 @@ async def test_columns_for_the_width() -> None:
             "REF-a",
             "received",
         ]
+
+
+class ChoosingApp(ListApp):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: list[str] = []
+
+    def on_paged_table_row_chosen(self, message: PagedTable.RowChosen) -> None:
+        self.chosen.append(message.key)
+
+
+async def test_the_mouse_highlights_a_row_then_opens_it() -> None:
+    app = ChoosingApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.query_one(PagedTable).table
+        row_c = (2, 1 + 2)  # x in the Name column, y: below the header, third row
+        await pilot.click(table, offset=row_c)
+        await pilot.pause()
+        assert table.cursor_row == 2 and app.chosen == [], "one click only highlights"
+        await pilot.click(table, offset=(60, row_c[1]))  # again, in another column
+        await pilot.pause()
+        assert app.chosen == ["c"]
+        await pilot.double_click(table, offset=(60, 1 + 3))  # straight onto another row
+        await pilot.pause()
+        assert app.chosen[1:] == ["d"] and table.cursor_row == 3

@@ -108,7 +108,7 @@ class Summary:
     unfinished: list[flow.StepState]
 
 
-def allocation_facts(facts: flow.Facts, scheme: Scheme | None) -> allocation_rules.AllocationFacts:
+def _allocation_facts(facts: flow.Facts, scheme: Scheme | None) -> allocation_rules.AllocationFacts:
     """What the allocation rule needs, read from the stored responses."""
     r = facts.responses
     sds = r.get(("sds", facts.main_substance))
@@ -217,7 +217,7 @@ def summary(
             session.add(assessment)
         session.flush()
         suggestion = allocation_rules.suggest(
-            allocation_facts(facts, schemes.get(referral.force_code))
+            _allocation_facts(facts, schemes.get(referral.force_code))
         )
         chosen = session.exec(
             select(Allocation).where(Allocation.referral_id == referral.id)
@@ -386,7 +386,7 @@ def allocate(
         _complete_within(session, actor, assessment, referral, schemes)
         facts = facts_of(session, assessment, referral)
         suggestion = allocation_rules.suggest(
-            allocation_facts(facts, schemes.get(referral.force_code))
+            _allocation_facts(facts, schemes.get(referral.force_code))
         )
         if chosen != suggestion.path.value and not override_reason.strip():
             raise ValidationError(

@@ -120,7 +120,7 @@ def load_pair(
         raise NotFound(f"no referral {assessment.referral_id}")
     require(actor, permission, force=referral.force_code)
     if permission is Permission.WORK_REFERRALS:
-        check_owner(session, actor, assessment)
+        _check_owner(session, actor, assessment)
     return assessment, referral
 
 
@@ -128,7 +128,7 @@ class NotYourCall(ConflictError):
     """The open assessment belongs to the worker on the call, and that is someone else."""
 
 
-def check_owner(session: Session, actor: Actor, assessment: Assessment) -> None:
+def _check_owner(session: Session, actor: Actor, assessment: Assessment) -> None:
     """Answers of an open assessment are written only by the worker on the call, so a
     stale screen elsewhere can never overwrite them."""
     if assessment.completed_at is not None or assessment.worker_id in (None, actor.staff_id):
@@ -146,7 +146,7 @@ def open_for_changes(assessment: Assessment) -> None:
         raise AssessmentClosed("this assessment is completed; its answers can no longer change")
 
 
-def stored_of(row: InstrumentResponse) -> flow.Stored:
+def _stored_of(row: InstrumentResponse) -> flow.Stored:
     return flow.Stored(
         instrument=row.instrument_id,
         version=row.instrument_version,
@@ -193,18 +193,18 @@ def facts_of(session: Session, assessment: Assessment, referral: Referral) -> fl
     return flow.Facts(
         substances=tuple(s.substance for s in subs),
         main_substance=main,
-        responses={k: stored_of(r) for k, r in responses(session, assessment.id or 0).items()},
+        responses={k: _stored_of(r) for k, r in responses(session, assessment.id or 0).items()},
         marks=dict(assessment.steps or {}),
         self_harm_recorded=self_harm_recorded(session, assessment.id or 0),
         completed=assessment.completed_at is not None,
         skip_reasons=dict(assessment.skip_reasons or {}),
-        advice_ticked=len(advice_ids(session, assessment.id or 0)),
+        advice_ticked=len(_advice_ids(session, assessment.id or 0)),
         sex=person.sex or "" if person is not None else "",
         age=feed_fields.age_on(person.date_of_birth, uk_today()) if person is not None else None,
     )
 
 
-def advice_ids(session: Session, assessment_id: int) -> list[str]:
+def _advice_ids(session: Session, assessment_id: int) -> list[str]:
     return list(
         session.exec(
             select(AdviceGiven.advice_id).where(AdviceGiven.assessment_id == assessment_id)
@@ -215,7 +215,7 @@ def advice_ids(session: Session, assessment_id: int) -> list[str]:
 def view_of(session: Session, assessment: Assessment, referral: Referral) -> AssessmentView:
     person = session.get(Person, referral.person_id)
     name = f"{person.first_name} {person.last_name}" if person else ""
-    given = advice_ids(session, assessment.id or 0)
+    given = _advice_ids(session, assessment.id or 0)
     return AssessmentView(
         id=assessment.id or 0,
         referral_id=referral.id or 0,

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from divert_tui.core.audit_key import AuditKey, AuditKeyError
 from divert_tui.core.database import Database
 from divert_tui.core.models import AuditAnchor, AuditEvent, Referral, Staff, utcnow
-from divert_tui.core.services.base import Actor, Permission, require
+from divert_tui.core.services.base import Actor, Permission, overwrite_note, require
 
 log = logging.getLogger(__name__)
 _PG_AUDIT_LOCK = 0x0D1E_A0D1  # serialises appends on PostgreSQL; SQLite writers already queue
@@ -66,6 +66,9 @@ def record(
     detail: str = "",
 ) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction."""
+    overwrite = overwrite_note()
+    if overwrite:
+        detail = f"{detail} {overwrite}".strip()
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
     prev = session.exec(
@@ -87,6 +90,8 @@ def record(
     )
     session.add(event)
     session.flush()
+    # What was done, for whoever reads the log; never to whom (the trail says that).
+    log.info("%s (%s) by staff %s", action, entity or "no record", actor.staff_id or "cli")
     key = session.info.get("audit_key")
     if isinstance(key, AuditKey):
         _move_anchor(session, key, event)

@@ -6,7 +6,9 @@ referral id (``referral 12``), their person id, or their name; every event about
 then found through the records that belong to them (their referrals, assessments, needs,
 safeguarding concerns, bookings, intelligence logs), through booking events that name one
 of their referrals in the detail (``offered_to_referral=12``) and through searches that
-listed one of their referrals. The search itself is audited, with the person ids it was
+listed one of their referrals, and through bulk exports whose event lists one of their
+referrals (``referrals=3-7,12``: rosters, reminders, outcomes, intelligence logs, the
+evaluation extract). The search itself is audited, with the person ids it was
 about, never the name typed.
 """
 
@@ -34,6 +36,7 @@ from divert_tui.core.models import (
     Staff,
 )
 from divert_tui.core.rules.call_back import UK
+from divert_tui.core.rules.id_ranges import REFERRALS_KEY, lists_any
 from divert_tui.core.rules.matching import normalise_name
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
@@ -113,7 +116,7 @@ def _uk_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UK).astimezone(UTC)
 
 
-def find_people(session: Session, text: str) -> set[int]:
+def _find_people(session: Session, text: str) -> set[int]:
     """The person ids a person filter names (see the module docstring)."""
     text = text.strip()
     if not text:
@@ -144,6 +147,32 @@ def find_people(session: Session, text: str) -> set[int]:
             )
         )
     return {pid for pid in session.exec(query.limit(500)).all() if pid is not None}
+
+
+#: The bulk exports (and lists of people) whose audit event lists its referrals.
+EXPORT_ACTIONS = (
+    "evaluation.export",
+    "intel.export",
+    "outcome.export",
+    "reminders.list",
+    "sessions.roster",
+)
+
+
+def _exports_holding(session: Session, referral_ids: list[int]) -> list[int]:
+    """The ids of the export events whose referral list holds any of these referrals.
+
+    The action index narrows the read to exports, which are few; the ranges are then
+    read here, since SQL cannot look inside "3-7,12"."""
+    if not referral_ids:
+        return []
+    rows = session.exec(
+        select(AuditEvent.id, AuditEvent.detail).where(
+            col(AuditEvent.action).in_(EXPORT_ACTIONS),
+            col(AuditEvent.detail).like(f"%{REFERRALS_KEY}%"),
+        )
+    ).all()
+    return [event_id for event_id, detail in rows if event_id and lists_any(detail, referral_ids)]
 
 
 def _ids(session: Session, query) -> list[int]:  # type: ignore[no-untyped-def]
@@ -208,6 +237,9 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
                 ),
             )
         )
+    exports = _exports_holding(session, referral_ids)
+    if exports:
+        terms.append(col(AuditEvent.id).in_(exports))
     return or_(*terms) if terms else (col(AuditEvent.id) < 0)
 
 
@@ -236,7 +268,7 @@ def _action_condition(text: str) -> ColumnElement[bool]:
     )
 
 
-def check_filter(wanted: AuditFilter) -> None:
+def _check_filter(wanted: AuditFilter) -> None:
     if wanted.date_from and wanted.date_to and wanted.date_from > wanted.date_to:
         raise ValidationError(
             {
@@ -249,7 +281,7 @@ def _conditions(session: Session, wanted: AuditFilter) -> tuple[list, set[int] |
     conditions: list[ColumnElement[bool]] = []
     person_ids: set[int] | None = None
     if wanted.person.strip():
-        person_ids = find_people(session, wanted.person)
+        person_ids = _find_people(session, wanted.person)
         conditions.append(person_condition(session, person_ids))
     if wanted.staff.strip():
         conditions.append(_staff_condition(wanted.staff))
@@ -262,7 +294,7 @@ def _conditions(session: Session, wanted: AuditFilter) -> tuple[list, set[int] |
     return conditions, person_ids
 
 
-def events_matching(
+def _events_matching(
     session: Session, wanted: AuditFilter, *, page: int, page_size: int
 ) -> tuple[Page[AuditRow], set[int] | None]:
     """One page of the events that match, newest first (inside the caller's transaction)."""
@@ -302,10 +334,10 @@ def search(
     page_size: int = PAGE_SIZE,
 ) -> AuditPage:
     """A page of the audit trail for an admin; the search is itself an audit event."""
-    require(actor, Permission.VERIFY_AUDIT)
-    check_filter(wanted)
+    require(actor, Permission.SEARCH_AUDIT)
+    _check_filter(wanted)
     with db.write() as session:
-        found, person_ids = events_matching(session, wanted, page=page, page_size=page_size)
+        found, person_ids = _events_matching(session, wanted, page=page, page_size=page_size)
         audit.record(
             session,
             actor,

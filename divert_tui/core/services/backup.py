@@ -161,6 +161,21 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _require(db_url: str, actor: Actor) -> None:
+    """The permission, and for a staff account that it is still active, checked before any
+    file is touched: the audit event comes after the copy, too late to refuse anything."""
+    if actor.staff_id is None:
+        require(actor, Permission.MANAGE_SETTINGS)
+        return
+    db = Database(db_url)
+    try:
+        with db.read() as session:
+            require(actor, Permission.MANAGE_SETTINGS)
+            session.connection()  # the activeness check runs on the first connection
+    finally:
+        db.dispose()
+
+
 def backup(
     db_url: str, target: Path, *, force: bool = False, actor: Actor | None = None
 ) -> BackupResult:
@@ -170,7 +185,7 @@ def backup(
     database's audit trail when its schema is this version's.
     """
     actor = actor or Actor.system("db-backup")
-    require(actor, Permission.MANAGE_SETTINGS)
+    _require(db_url, actor)
     source_path = _file_of(db_url)
     if not source_path.is_file():
         raise BackupError(f"there is no database at {source_path} to back up; check --db")
@@ -226,7 +241,7 @@ def _record(db_url: str, actor: Actor, action: str, detail: str) -> bool:
         db.dispose()
 
 
-def in_use(path: Path) -> bool:
+def _in_use(path: Path) -> bool:
     """Whether another connection has the database open (SQLite's own locks tell)."""
     if not path.exists():
         return False
@@ -307,7 +322,7 @@ def restore(
 ) -> RestoreResult:
     """Replace the SQLite database with a checked backup; keep what it replaces."""
     actor = actor or Actor.system("db-restore")
-    require(actor, Permission.MANAGE_SETTINGS)
+    _require(db_url, actor)
     target = _file_of(db_url)
     backup_path = backup_path.expanduser()
     _check_backup_file(backup_path)
@@ -337,7 +352,7 @@ def restore(
                     f"{backup_path} is a demo database (synthetic people, opened without "
                     "passwords) and would replace a live one; nothing was changed"
                 )
-        if in_use(target):
+        if _in_use(target):
             raise BackupError(
                 f"{target} is in use: close divert everywhere it is open (every window and "
                 "terminal), then run divert db restore again; nothing was changed"

@@ -7,11 +7,12 @@ returns plain values. Screens and the command line call services; nothing else w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session as OrmSession
@@ -19,9 +20,6 @@ from sqlalchemy.orm import SessionTransaction
 
 from divert_tui.core.models import Staff
 from divert_tui.core.vocab import Role
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 
 class ServiceError(Exception):
@@ -42,6 +40,14 @@ class NotFound(ServiceError):
 
 class ConflictError(ServiceError):
     """Someone else changed the record since it was read: reload and try again."""
+
+
+class StaleVersion(ConflictError):
+    """The write was based on an older version of the record (``check_version``)."""
+
+    def __init__(self, message: str, *, current: int, expected: int) -> None:
+        super().__init__(message)
+        self.current, self.expected = current, expected
 
 
 class ValidationError(ServiceError):
@@ -65,8 +71,10 @@ class Permission(StrEnum):
     MANAGE_SETTINGS = "manage settings and the service directory"
     EXPORT_PERSON = "export a person's record"
     VERIFY_AUDIT = "verify the audit trail"
+    SEARCH_AUDIT = "search the audit trail"
     MANAGE_SESSIONS = "plan and cancel course sessions"
     EXPORT_OUTCOMES = "export outcomes to the police"
+    APPLY_RETENTION = "list or anonymise people past the retention period"
 
 
 _ALL = frozenset(Permission)
@@ -179,12 +187,6 @@ def forget_waiting_check() -> None:
     _waiting_check.set(None)
 
 
-def check_active(session: Session, actor: Actor) -> None:
-    """The same check for code that has a session but no permission to require."""
-    if actor.staff_id is not None:
-        _refuse_unless_active(session.connection(), actor)
-
-
 @event.listens_for(OrmSession, "after_transaction_create")
 def _transaction_opened(session: OrmSession, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
@@ -210,13 +212,28 @@ def _first_connection(
 def check_version(current: int, expected: int | None, what: str) -> None:
     """Refuse a write based on a stale read (optimistic locking on the version column)."""
     if expected is not None and current != expected:
-        raise ConflictError(
-            f"this {what} was changed by someone else since you opened it; reload it and try again"
+        raise StaleVersion(
+            f"this {what} was changed by someone else since you opened it; reload it and try again",
+            current=current,
+            expected=expected,
         )
 
 
-def get_or_404(session: Session, model: type, key: object, what: str):  # type: ignore[no-untyped-def]
-    row = session.get(model, key)
-    if row is None:
-        raise NotFound(f"no {what} {key}")
-    return row
+# --- a save kept deliberately over someone else's ----------------------------------------
+
+_overwrite: ContextVar[str] = ContextVar("divert_overwrite", default="")
+
+
+@contextmanager
+def overwriting(detail: str) -> Iterator[None]:
+    """Within it, the use case's audit event says it was saved over a newer version."""
+    token = _overwrite.set(detail)
+    try:
+        yield
+    finally:
+        _overwrite.reset(token)
+
+
+def overwrite_note() -> str:
+    """What ``audit.record`` adds to the event while ``overwriting`` (empty otherwise)."""
+    return _overwrite.get()

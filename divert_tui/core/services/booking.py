@@ -102,7 +102,11 @@ class Marked:
 
 
 def _referral(session: Session, actor: Actor, referral_id: int) -> Referral:
-    referral = session.get(Referral, referral_id)
+    """The referral being booked, locked for the transaction on PostgreSQL (after the
+    session row, always in that order), so that two bookings of one referral onto two
+    sessions queue and the second sees the first; SQLite's BEGIN IMMEDIATE already does."""
+    locking = session.get_bind().dialect.name == "postgresql"
+    referral = session.get(Referral, referral_id, with_for_update=locking)
     if referral is None:
         raise NotFound(f"no referral {referral_id}")
     require(actor, Permission.WORK_REFERRALS, force=referral.force_code)
@@ -278,6 +282,7 @@ def rebook(
     *,
     reason: str = "",
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Booked:
     """Move a booking to another session of the same group; the freed place is offered on."""
     now = now or utcnow()
@@ -287,6 +292,7 @@ def rebook(
         if old is None:
             raise NotFound(f"no booking {booking_id}")
         referral = _referral(session, actor, old.referral_id)
+        check_version(referral.version, expected_version, "referral")
         if old.status != B.BOOKED.value:
             raise ServiceError(
                 f"booking {booking_id} is {old.status.replace('_', ' ')}; book again"
@@ -322,6 +328,7 @@ def cancel_booking(
     schemes: Mapping[str, Scheme],
     *,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> int | None:
     """Cancel a booking with a reason; the referral goes back to allocated and the freed
     place is offered to the first person waiting (returns their referral id, if any)."""
@@ -334,6 +341,7 @@ def cancel_booking(
             raise NotFound(f"no booking {booking_id}")
         course = course_store.lock_session(session, booking.session_id)
         referral = _referral(session, actor, booking.referral_id)
+        check_version(referral.version, expected_version, "referral")
         if booking.status != B.BOOKED.value:
             raise ServiceError(
                 f"booking {booking_id} is {booking.status.replace('_', ' ')}; only a booked "
@@ -475,6 +483,7 @@ def add_one_to_one(
     mode: str = "phone",
     link: str | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Booked:
     """A one-to-one appointment (the actor, a time, a phone or video call), booked at once
     on the same booking model as the groups."""
@@ -490,6 +499,7 @@ def add_one_to_one(
         raise ValidationError({"start": "the appointment must be in the future"})
     with db.write() as session:
         referral = _referral(session, actor, referral_id)
+        check_version(referral.version, expected_version, "referral")
         group = _group_of(session, referral)
         if group is None or group.code != "one_to_one":
             raise ValidationError(

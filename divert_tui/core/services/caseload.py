@@ -194,14 +194,14 @@ def _conditions(actor: Actor, chosen: CaseloadFilter, today: date) -> list[Any]:
             )
         )
     if chosen.call_back_due:
-        conditions.append(call_back_due_condition(today))
+        conditions.append(_call_back_due_condition(today))
     needle = chosen.search.strip().lower()
     if needle:
-        conditions.append(search_condition(needle))
+        conditions.append(_search_condition(needle))
     return conditions
 
 
-def search_condition(needle: str) -> Any:
+def _search_condition(needle: str) -> Any:
     """Police reference, name or postcode containing what was typed.
 
     Names are matched on the stored match keys (letters only, accents and case folded), so
@@ -241,7 +241,7 @@ def search_condition(needle: str) -> Any:
     return or_(*clauses) if clauses else false()
 
 
-def call_back_due_condition(today: date) -> Any:
+def _call_back_due_condition(today: date) -> Any:
     """An open call agreed to be called back today or earlier (UK day)."""
     end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), UK)
     return exists().where(

@@ -19,6 +19,7 @@ from divert_tui.core import feed_fields
 from divert_tui.core.database import Database
 from divert_tui.core.models import IntelligenceLog, Person, Referral, utcnow
 from divert_tui.core.outfiles import write_csv_rows
+from divert_tui.core.rules.id_ranges import referrals_detail
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
 
@@ -114,7 +115,9 @@ def export_intel(
             "intel.export",
             "intelligence_log",
             "",
-            f"force={force} logs={len(rows)}" + (f" since={since.isoformat()}" if since else ""),
+            f"force={force} logs={len(rows)}"
+            + (f" since={since.isoformat()}" if since else "")
+            + referrals_detail(log.referral_id for log, _, _ in found),
         )
         export = IntelExport(force, tuple(rows), sent_at)
         if deliver is not None:

@@ -16,6 +16,7 @@ from sqlmodel import col, select
 
 from divert_tui.core.database import Database
 from divert_tui.core.models import Booking, CourseGroup, CourseSession, Person, Referral, utcnow
+from divert_tui.core.rules.id_ranges import referrals_detail
 from divert_tui.core.rules.recurrence import UK, london_iso
 from divert_tui.core.services import audit
 from divert_tui.core.services.base import Actor, Permission, ValidationError, require
@@ -112,7 +113,8 @@ def export_outcomes(
             "referral",
             "",
             f"force={force} outcomes={len(rows)}"
-            + (f" since={since.isoformat()}" if since else ""),
+            + (f" since={since.isoformat()}" if since else "")
+            + referrals_detail(r.id or 0 for r in found),
         )
         export = OutcomeExport(force, tuple(rows), sent_at, actor.demo)
         if deliver is not None:
@@ -209,7 +211,8 @@ def reminders(
             "booking",
             "",
             f"day={day.isoformat()} people={len(rows)} left_out_unsafe={left_out}"
-            + (" exported" if deliver else ""),
+            + (" exported" if deliver else "")
+            + referrals_detail(row.referral_id for row in rows),
         )
         result = Reminders(day, tuple(rows), left_out, actor.demo)
         if deliver is not None:

@@ -26,12 +26,14 @@ from divert_tui.core.models import (
 from divert_tui.core.models import StatusChange as StatusRow
 from divert_tui.core.rules import contact
 from divert_tui.core.rules.calendar import first_contact_state, state_for_due
+from divert_tui.core.rules.conflicts import Seen
 from divert_tui.core.rules.eligibility import fmt_date, scheme_label
 from divert_tui.core.schemes import Scheme
 from divert_tui.core.services import audit
 from divert_tui.core.services.assessment_record import CallBrief, brief_of
 from divert_tui.core.services.base import Actor, NotFound, Permission, ValidationError, require
 from divert_tui.core.services.contact_safety import ContactCaution, contact_cautions
+from divert_tui.core.services.referral_conflicts import snapshot
 from divert_tui.core.services.referrals import attempts_of, decide_for
 from divert_tui.core.vocab import CONTACT_OUTCOME_LABELS, ContactOutcome
 
@@ -104,6 +106,7 @@ class ReferralDetail:
     first_contact_at: datetime | None = None  # UK local time of the first attempt
     contact_caution: ContactCaution | None = None  # the number is not safe to call or message
     call: CallBrief | None = None  # the latest assessment in one line (assessment_record)
+    seen: Seen | None = None  # what a save compares with if someone else saved meanwhile
 
 
 @dataclass(frozen=True)
@@ -223,11 +226,11 @@ def timeline(session: Session, referral_id: int) -> list[TimelineEntry]:
         for log in logs
     ]
     if referral is not None:
-        entries += contact_history(session, referral.person_id)
+        entries += _contact_history(session, referral.person_id)
     return sorted(entries, key=lambda e: e.at)
 
 
-def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
+def _contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
     """Changes to the person's phone and postcode (from any of their referrals), so that a
     number replaced by a newer feed is never replaced without a trace."""
     rows = session.exec(
@@ -247,7 +250,7 @@ def contact_history(session: Session, person_id: int) -> list[TimelineEntry]:
     ]
 
 
-def earlier_referrals(
+def _earlier_referrals(
     session: Session, person_id: int, but: int, referred_at: datetime | None = None
 ) -> list[EarlierReferral]:
     """The person's other referrals in date order, each marked earlier or later than ``but``."""
@@ -334,7 +337,7 @@ def open_referral(
             ),
             person=_person(session, referral.person_id, referred.date()),
             earlier=tuple(
-                earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
+                _earlier_referrals(session, referral.person_id, referral_id, referral.referred_at)
             ),
             timeline=tuple(timeline(session, referral_id)),
             contact=contact.assess_contact(attempts_of(session, referral_id), scheme),
@@ -344,6 +347,7 @@ def open_referral(
             ),
             contact_caution=contact_cautions(session, [referral.person_id]).get(referral.person_id),
             call=brief_of(session, referral),
+            seen=snapshot(session, referral),
         )
         audit.record(session, actor, "referral.view", "referral", referral_id)
         return detail

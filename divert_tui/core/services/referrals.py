@@ -77,7 +77,15 @@ class Closed:
 
 
 def _load(session: Session, actor: Actor, referral_id: int, permission: Permission) -> Referral:
-    referral = session.get(Referral, referral_id)
+    """The referral a write is about, locked for the rest of the transaction.
+
+    On PostgreSQL (read committed) two writers could otherwise both read the same version
+    and the second overwrite the first unseen (two claims both "succeeding"); ``FOR UPDATE``
+    makes the second wait and then read what the first committed. SQLite's ``BEGIN
+    IMMEDIATE`` already serialises writers.
+    """
+    locking = session.get_bind().dialect.name == "postgresql"
+    referral = session.get(Referral, referral_id, with_for_update=locking)
     if referral is None:
         raise NotFound(f"no referral {referral_id}")
     require(actor, permission, force=referral.force_code)

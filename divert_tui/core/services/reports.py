@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from divert_tui.core.database import Database
+from divert_tui.core.rules.id_ranges import referrals_detail
 from divert_tui.core.rules.metrics import queries
 from divert_tui.core.rules.metrics.figures import Figures, ForceSettings, fold
 from divert_tui.core.rules.metrics.publish import Published
@@ -33,6 +34,7 @@ from divert_tui.core.services.base import (
     ValidationError,
     require,
 )
+from divert_tui.core.services.retention_scrub import ANONYMISED_NAME
 from divert_tui.core.services.settings import is_demo_database
 
 
@@ -141,7 +143,11 @@ EVALUATION_DICTIONARY: tuple[tuple[str, str], ...] = (
     ("record", "Row number of this extract (changes from one extract to the next)."),
     ("first_initial", "First letter of the first name, upper case."),
     ("last_initial", "First letter of the last name, upper case."),
-    ("date_of_birth", "Date of birth, YYYY-MM-DD."),
+    (
+        "date_of_birth",
+        "Date of birth, YYYY-MM-DD (the initials and this are empty for a person anonymised "
+        "at the end of the retention period).",
+    ),
     ("sex", "male, female, other or not_stated."),
     ("force", "Force code of the referral."),
     ("self_defined_ethnicity", "18+1 code (NS: not stated); empty when not recorded."),
@@ -191,14 +197,17 @@ def _evaluation_row(number: int, row: Any) -> tuple[str, ...]:
         status,
         closed,
         drug,
+        _referral_id,
     ) = row
     open_statuses = {"received", "contacting", "assessed", "allocated", "booked"}
     outcome = "open" if status in open_statuses else status
+    # Past its retention period nothing links the person any more: no initials, no birth date.
+    gone = first == ANONYMISED_NAME
     return (
         str(number),
-        _initial(first),
-        _initial(last),
-        born.isoformat(),
+        "" if gone else _initial(first),
+        "" if gone else _initial(last),
+        "" if gone else born.isoformat(),
         sex,
         force,
         sde or "",
@@ -241,6 +250,8 @@ def evaluation_extract(
             "report",
             "",
             f"{period.start.isoformat()}..{period.end.isoformat()} forces={','.join(codes)} "
-            f"rows={extract.count}" + (f" file={where}" if where else ""),
+            f"rows={extract.count}"
+            + (f" file={where}" if where else "")
+            + referrals_detail(row[-1] for row in found),
         )
     return extract

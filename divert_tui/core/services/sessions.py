@@ -24,6 +24,7 @@ from divert_tui.core.models import (
 )
 from divert_tui.core.rules import recurrence
 from divert_tui.core.rules.attendance import BOOKING_LABELS, HOLDS_PLACE
+from divert_tui.core.rules.id_ranges import referrals_detail
 from divert_tui.core.services import audit, course_store
 from divert_tui.core.services.base import (
     Actor,
@@ -398,7 +399,9 @@ def roster(
             "sessions.roster",
             "course_session",
             session_id,
-            f"people={len(entries)}" + (" exported" if deliver else ""),
+            f"people={len(entries)}"
+            + (" exported" if deliver else "")
+            + referrals_detail(entry.referral_id for entry in entries),
         )
         result = Roster(row, tuple(entries), actor.demo)
         if deliver is not None:

@@ -70,7 +70,7 @@ class StaffSummary:
     locked: bool
 
 
-def validate_username(username: str) -> str:
+def _validate_username(username: str) -> str:
     name = username.strip().lower()
     if not (2 <= len(name) <= 64) or not all(c.isalnum() or c in "._-" for c in name):
         raise ValidationError(
@@ -79,7 +79,7 @@ def validate_username(username: str) -> str:
     return name
 
 
-def validate_password(password: str) -> None:
+def _validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(
             {"password": f"must be at least {MIN_PASSWORD_LENGTH} characters long"}
@@ -91,7 +91,7 @@ def _forces_of(session: Session, staff_id: int) -> frozenset[str]:
     return frozenset(rows.all())
 
 
-def actor_for(session: Session, staff: Staff, *, demo: bool) -> Actor:
+def _actor_for(session: Session, staff: Staff, *, demo: bool) -> Actor:
     assert staff.id is not None
     return Actor(
         staff.id,
@@ -114,9 +114,9 @@ def add_staff(
     forces: tuple[str, ...] | list[str] = (),
 ) -> StaffSummary:
     """Create an account; workers and team leads need at least one force."""
-    name = validate_username(username)
+    name = _validate_username(username)
     role = _role_of(role)
-    validate_password(password)
+    _validate_password(password)
     if role in (Role.WORKER, Role.TEAM_LEAD) and not forces:
         raise ValidationError({"force": "a worker or team lead needs at least one --force"})
     with db.write() as session:
@@ -198,7 +198,7 @@ def _check_password(staff: Staff | None, password: str) -> bool:
         return False
 
 
-def terminal_id() -> str:
+def _terminal_id() -> str:
     """The terminal session this process runs in (host, login session, terminal), so that
     failed logins are also counted per terminal: restarting the app does not reset them."""
     parts = [socket.gethostname()]
@@ -300,7 +300,7 @@ def authenticate(
     """
     name = username.strip().lower()
     demo = is_demo_database(db)
-    pair_key, name_key, terminal_key = _keys(name, terminal or terminal_id())
+    pair_key, name_key, terminal_key = _keys(name, terminal or _terminal_id())
     forget_waiting_check()
     failure: str | None = None
     with db.write() as session:
@@ -356,7 +356,7 @@ def authenticate(
             for row in (pair, everywhere, here):
                 if row in session:
                     session.delete(row)
-            actor = actor_for(session, staff, demo=demo)
+            actor = _actor_for(session, staff, demo=demo)
             audit.record(session, actor, "login", "staff", staff.id)
     if failure is not None:
         raise LoginError(failure)
@@ -393,7 +393,7 @@ def demo_actor(db: Database, role: Role) -> Actor:
         ).first()
         if staff is None:
             raise LoginError(f"the demo has no {role.value} account")
-        actor = actor_for(session, staff, demo=True)
+        actor = _actor_for(session, staff, demo=True)
         audit.record(session, actor, "login.demo", "staff", staff.id)
         return actor
 
@@ -503,7 +503,7 @@ def unlock(db: Database, actor: Actor, username: str) -> StaffSummary:
 
 def reset_password(db: Database, actor: Actor, username: str, password: str) -> StaffSummary:
     """Set a new password for someone who forgot theirs; any lockout is lifted too."""
-    validate_password(password)
+    _validate_password(password)
 
     def change(session: Session, staff: Staff) -> str:
         staff.password_hash = _hasher.hash(password)

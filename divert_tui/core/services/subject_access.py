@@ -62,7 +62,7 @@ def person_by_reference(db: Database, actor: Actor, reference: str) -> int:
     return next(iter(people))
 
 
-def file_names(person_id: int) -> tuple[str, str]:
+def _file_names(person_id: int) -> tuple[str, str]:
     stem = f"person-{person_id}-subject-access"
     return f"{stem}.json", f"{stem}.txt"
 
@@ -96,7 +96,7 @@ def export_person(
             **data,
             "review_items": review.items,
         }
-        json_name, text_name = file_names(person_id)
+        json_name, text_name = _file_names(person_id)
         json_target = outfiles.marked_path(folder / json_name, demo=demo)
         text_target = outfiles.marked_path(folder / text_name, demo=demo)
         # Recorded first: a file that cannot be written rolls the event back with it.

@@ -55,6 +55,7 @@ BOOKING_WORDS = {
 }
 ACTION_WORDS = {
     "referral.view": "opened your referral",
+    "referral.conflict": "checked what a colleague had just changed on your referral",
     "referral.create": "recorded your referral",
     "referral.claim": "took on your referral",
     "referral.contact_attempt": "recorded a call to you",
@@ -83,6 +84,11 @@ ACTION_WORDS = {
     "search": "found your referral in a search",
     "audit.search": "looked at who had seen your record",
     "person.export": "made a copy of your record (like this one)",
+    "intel.export": "sent the police the record that you did not take part",
+    "outcome.export": "sent the police the outcome of your referral",
+    "reminders.list": "listed you for a reminder of your session",
+    "sessions.roster": "listed you on the register of your session",
+    "evaluation.export": "included your referral, by initials only, in the national evaluation",
 }
 
 

@@ -30,6 +30,7 @@ from divert_tui.core.services.base import (
     Actor,
     NotFound,
     Permission,
+    PermissionDenied,
     ValidationError,
     require,
 )
@@ -62,7 +63,7 @@ class WorkerLoad:
         return f"{round(100 * self.open_referrals / self.target)}%" if self.target else "-"
 
 
-def caseload_target(db: Database) -> int:
+def _caseload_target(db: Database) -> int:
     """The open referrals a worker is expected to carry (set by a lead; 40 until then)."""
     with db.read() as session:
         row = session.get(Setting, TARGET_KEY)
@@ -126,7 +127,7 @@ def _workers_of(session, actor: Actor) -> list[tuple[_Worker, tuple[str, ...]]]:
 def worker_loads(db: Database, actor: Actor, *, today: date) -> list[WorkerLoad]:
     """Every active worker and lead who shares a force with the actor, with their load."""
     require(actor, Permission.REASSIGN)
-    target = caseload_target(db)
+    target = _caseload_target(db)
     week_start = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time(), UTC)
     week_end = week_start + timedelta(days=7)
     with db.read() as session:
@@ -229,11 +230,12 @@ def _move(session, actor: Actor, wanted: list[int], to_staff_id: int, reason: st
     missing = [i for i in wanted if i not in found]
     if missing:
         raise NotFound(f"no referral {missing[0]}")
+    outside = [r.police_reference for r in referrals if not actor.covers(r.force_code)]
+    if outside:
+        raise PermissionDenied(f"nothing was moved: {outside[0]} is not in your forces")
     problems: list[str] = []
     for referral in referrals:
-        if not actor.covers(referral.force_code):
-            problems.append(f"{referral.police_reference} is not in your forces")
-        elif referral.force_code not in their_forces:
+        if referral.force_code not in their_forces:
             problems.append(
                 f"{referral.police_reference} is a {_force_name(referral.force_code)} referral "
                 f"and {staff.display_name} does not work for that force"
@@ -281,10 +283,22 @@ def _open_of(session, actor: Actor, staff_id: int) -> list[int]:  # type: ignore
     return [int(i) for i in session.exec(statement.order_by(col(Referral.id))).all() if i]
 
 
+def _require_shared_force(session, actor: Actor, staff_id: int) -> None:  # type: ignore[no-untyped-def]
+    """A lead handles the caseloads of their own forces' workers only."""
+    if actor.sees_all_forces:
+        return
+    theirs = set(
+        session.exec(select(StaffForce.force_code).where(StaffForce.staff_id == staff_id)).all()
+    )
+    if not theirs & actor.forces:
+        raise PermissionDenied(f"{actor.username} shares no force with staff member {staff_id}")
+
+
 def open_referrals_of(db: Database, actor: Actor, staff_id: int) -> list[int]:
     """Every open referral a worker holds in the actor's forces."""
     require(actor, Permission.REASSIGN)
     with db.read() as session:
+        _require_shared_force(session, actor, staff_id)
         return _open_of(session, actor, staff_id)
 
 
@@ -297,6 +311,7 @@ def reassign_all_of(
     if from_staff_id == to_staff_id:
         raise ValidationError({"worker": "choose a different worker to hand the referrals to"})
     with db.write() as session:
+        _require_shared_force(session, actor, from_staff_id)
         ids = _open_of(session, actor, from_staff_id)
         if not ids:
             return 0

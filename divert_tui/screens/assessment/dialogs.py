@@ -20,6 +20,7 @@ from divert_tui.core.services.assessment_safety import (
 )
 from divert_tui.screens.base import DivertModal
 from divert_tui.screens.dialogs import DIALOG_CSS
+from divert_tui.widgets.dialog_buttons import DialogButtons
 from divert_tui.widgets.plain import Static
 
 ACTION_KEYS = list(SELF_HARM_ACTION_LABELS)
@@ -183,6 +184,7 @@ class EndEarlyDialog(DivertModal):
             yield Input(placeholder="thursday 10am", id="end-call-back", select_on_focus=False)
             yield Static("", classes="error", id="end-error")
             yield Static("Enter: next / record · Esc: cancel (the call goes on)", classes="hint")
+            yield DialogButtons(("End the call", "record"), ("Cancel · Esc", "cancel"))
 
     def on_mount(self) -> None:
         self.query_one("#end-reason", Input).focus()
@@ -193,6 +195,9 @@ class EndEarlyDialog(DivertModal):
         if event.input.id == "end-reason":
             self.query_one("#end-call-back", Input).focus()
             return
+        self._record()
+
+    def action_record(self) -> None:
         self._record()
 
     def _record(self) -> None:

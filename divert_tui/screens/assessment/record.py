@@ -9,12 +9,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer
 
 from divert_tui.core.services import assessment_record as record_svc
 from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ReasonDialog
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 
@@ -46,7 +46,7 @@ class AssessmentRecordScreen(DivertScreen):
         yield AppHeader()
         with VerticalScroll(id="record-body"):
             yield Static("Opening the assessment…", id="record")
-        yield Footer()
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.call_service(

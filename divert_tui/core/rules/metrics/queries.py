@@ -107,8 +107,12 @@ def _day_number_postgresql(element: day_number, compiler: Any, **kw: Any) -> str
 
 def _age_band() -> ColumnElement[str]:
     """Whole years on the day of the referral: YYYYMMDD of the referral less that of the
-    birth is 10000 times the age plus less than 10000."""
-    gap = day_number(col(Referral.referred_at)) - day_number(col(Person.date_of_birth))
+    birth is 10000 times the age plus less than 10000. Once retention has cut the date of
+    birth to the year, the age it kept on the referral stands in (the same band)."""
+    gap = func.coalesce(
+        col(Referral.age_at_referral) * 10000,
+        day_number(col(Referral.referred_at)) - day_number(col(Person.date_of_birth)),
+    )
     return case(
         (gap < 180000, literal("under_18")),
         (gap < 250000, literal("18_24")),
@@ -273,6 +277,7 @@ def evaluation_rows(low: datetime, high: datetime, forces: Sequence[str]) -> Sel
             Referral.status,
             Referral.closed_at,
             Referral.main_substance,
+            Referral.id,
         )
         .join(Person, col(Person.id) == col(Referral.person_id))
         .where(in_period(low, high, forces))

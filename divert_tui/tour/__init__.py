@@ -1,0 +1,1 @@
+"""The guided tour of the demo: steps as data (steps.py) and where a learner is (progress.py)."""
