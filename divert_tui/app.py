@@ -153,6 +153,7 @@ class DivertApp(App[None]):
         Binding("f5", "area('reports')", "Go to Reports", show=False),
         Binding("f6", "area('admin')", "Go to Admin", show=False),
         Binding("f7", "practice", "Practise the instruments", show=False),
+        Binding("f8", "scenarios", "Scenarios (demo)", show=False),
         Binding("ctrl+l", "lock", "Lock screen", show=False),
         Binding("f9", "switch_role", "Switch role (demo)", show=False),
         Binding("f12", "tour", "Guided tour: leave / come back (demo)", show=False, priority=True),
@@ -370,6 +371,8 @@ class DivertApp(App[None]):
     # --- areas and global actions -------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scenarios":
+            return self.demo and self.actor is not None and not self._locked
         if action == "switch_role":
             return self.demo and self.actor is not None and not self._locked
         if action in ("tour", "tour_back"):
@@ -408,6 +411,12 @@ class DivertApp(App[None]):
                 "Black, white and strong colours: for a projector or low vision",
                 self.action_high_contrast,
             )
+        if self.check_action("scenarios", ()):
+            yield SystemCommand(
+                "Scenarios",
+                "Demo: load or reset a trainer's scripted case (F8)",
+                self.action_scenarios,
+            )
         if self.check_action("switch_role", ()):
             yield SystemCommand(
                 "Switch role",
@@ -432,6 +441,13 @@ class DivertApp(App[None]):
         if self.demo:
             self.sub_title = DEMO_SUB_TITLE
             self.log_out("Choose the role to see the demo as next.")
+
+    def action_scenarios(self) -> None:
+        """The demo: the trainer's scenario list, over whatever is open."""
+        from divert_tui.screens.scenarios import ScenariosScreen
+
+        if self.demo and not isinstance(self.screen, ScenariosScreen | ModalScreen):
+            self.push_screen(ScenariosScreen())
 
     def log_in_as(self, role: Role) -> None:
         """The demo: log in as ``role`` (from the role picker or from another role)."""

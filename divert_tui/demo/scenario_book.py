@@ -15,6 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from divert_tui.demo.fictional import is_drama_phone, is_fictional_postcode
+
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 EARLIER_OUTCOMES = ("completed", "non_compliant")
 
@@ -142,6 +144,16 @@ def parse_scenario(data: dict[str, Any], where: str) -> Scenario:
             )
     if not scenario.substances:
         raise ScenarioFileError(f"{where}: referral.substances: name at least one substance")
+    if not is_fictional_postcode(scenario.postcode):
+        raise ScenarioFileError(
+            f"{where}: person.postcode: {scenario.postcode!r} could be a real address; end the"
+            " inward code with a letter postcodes never use (C, I, K, M, O or V), e.g. B23 9ZC"
+        )
+    if not is_drama_phone(scenario.phone):
+        raise ScenarioFileError(
+            f"{where}: person.phone: {scenario.phone!r} could ring a real line; use Ofcom's"
+            " drama range +447700900000 to +447700900999"
+        )
     return scenario
 
 

@@ -78,6 +78,8 @@ class LoadedScenario:
     status: str
     eligibility: str
     removed_referrals: int  # of an earlier load (or the cohort's copy of a scripted person)
+    worker_id: int | None = None  # whose queue (My work) the referral waits in
+    worker_name: str = ""
 
 
 def scenario_moment(today: date, minute: int, now_minute: int | None) -> datetime:
@@ -134,6 +136,9 @@ def load_scenario(
         audit.record(
             session, actor, "demo.scenario.load", "referral", referral.id, f"scenario={key}"
         )
+        worker = (
+            session.get(Staff, referral.assigned_worker_id) if referral.assigned_worker_id else None
+        )
         return LoadedScenario(
             case.key,
             case.title,
@@ -142,6 +147,8 @@ def load_scenario(
             referral.status,
             referral.eligibility_note or "",
             removed,
+            referral.assigned_worker_id,
+            worker.display_name or worker.username if worker is not None else "",
         )
 
 

@@ -55,3 +55,11 @@ def test_index_is_stable_and_outward_is_kept() -> None:
 
 def test_drama_numbers_pass_the_apps_phone_check() -> None:
     assert clean_phone("07700 900101") == "+447700900101"
+
+
+def test_every_shipped_scenario_uses_contact_details_that_cannot_be_real() -> None:
+    from divert_tui.demo.scenario_book import all_scenarios
+
+    for case in all_scenarios():
+        assert is_fictional_postcode(case.postcode), case.file
+        assert is_drama_phone(case.phone), case.file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 
 import pytest
@@ -14,7 +15,12 @@ from divert_tui.core.services.contact_safety import contact_cautions
 from divert_tui.core.services.staff import demo_actor
 from divert_tui.core.vocab import Role
 from divert_tui.demo.cohort import fill_demo
-from divert_tui.demo.scenario_book import ScenarioFileError, all_scenarios, parse_scenario
+from divert_tui.demo.scenario_book import (
+    SCENARIO_DIR,
+    ScenarioFileError,
+    all_scenarios,
+    parse_scenario,
+)
 from divert_tui.demo.scenario_loader import load_scenario, scenario_referrals
 from divert_tui.demo.scenarios import SCENARIOS
 
@@ -134,3 +140,23 @@ def test_a_live_database_refuses_scenarios(db, schemes) -> None:
     with pytest.raises(PermissionDenied, match="only be loaded into the demo"):
         load_scenario(db, demo_login, "cannabis_first_time", schemes, today=TODAY)
     assert count(db, Person) == 0
+
+
+def _with(person: dict[str, object]) -> dict[str, object]:
+    case = next(s for s in all_scenarios() if s.key == "cannabis_first_time")
+    data = tomllib.loads((SCENARIO_DIR / case.file).read_text())
+    data["person"].update(person)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("person", "message"),
+    [
+        ({"postcode": "B23 6QT"}, "person.postcode: 'B23 6QT' could be a real address"),
+        ({"phone": "+447911123456"}, "person.phone: '\\+447911123456' could ring a real line"),
+    ],
+)
+def test_a_scenario_with_contact_details_that_could_be_real_is_refused(person, message) -> None:
+    with pytest.raises(ScenarioFileError, match=message):
+        parse_scenario(_with(person), "01_tyler_ashworth.toml")
+    assert parse_scenario(_with({}), "01_tyler_ashworth.toml").postcode == "B23 6QC"
