@@ -242,6 +242,9 @@ class DivertApp(App[None]):
         return self._today or datetime.now(UK).date()
 
     def on_mount(self) -> None:
+        from divert_tui import hangup
+
+        hangup.install(self)
         self._send_window_title()
         self.push_screen(DemoLoginScreen() if self.demo else LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self._check_idle)
