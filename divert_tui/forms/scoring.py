@@ -62,14 +62,14 @@ def _check_item_value(instrument_id: str, item: Item, value: Any) -> Any:
         if item.minimum is not None and value < item.minimum:
             raise AnswerError(
                 where,
-                f"{value!r} is below the minimum {item.minimum:g}",
-                f"{name} ({value:g}) is below {item.minimum:g}",
+                f"{value!r} is below the minimum {plain_number(item.minimum)}",
+                f"{name} ({plain_number(value)}) is below {plain_number(item.minimum)}",
             )
         if item.maximum is not None and value > item.maximum:
             raise AnswerError(
                 where,
-                f"{value!r} is above the maximum {item.maximum:g}",
-                f"{name} ({value:g}) is above {item.maximum:g}",
+                f"{value!r} is above the maximum {plain_number(item.maximum)}",
+                f"{name} ({plain_number(value)}) is above {plain_number(item.maximum)}",
             )
         return value
     # free text
@@ -219,3 +219,10 @@ def _positive(
         if cut.when is None or holds(cut.when, env):
             return total >= cut.at_least
     return None
+
+
+def plain_number(number: float) -> str:
+    """A number as a person typed it: 111111111, not 1.11111e+08."""
+    if float(number).is_integer():
+        return str(int(number))
+    return f"{number:f}".rstrip("0").rstrip(".")

@@ -41,3 +41,16 @@ def test_the_service_refuses_in_words(db, admin, schemes):
         svc.save_answer(db, actor, aid, "substance_use", "cannabis", "q1", 40)
     assert "days used in the last 28 (40) is above 28" in str(caught.value)
     assert "q1" not in str(caught.value)
+
+
+def test_a_huge_number_is_echoed_as_typed_not_in_scientific_notation() -> None:
+    with pytest.raises(ValueError) as caught:
+        load_instrument("substance_use").check_answer("q1", 111111111)
+    assert caught.value.words == "days used in the last 28 (111111111) is above 28"
+    facts = flow.Facts(("cannabis",), "cannabis", {}, age=19)
+    assert flow.known_conflict("substance_use", "q5", 111111111, facts) == (
+        "age first used (111111111) is above their age (19)"
+    )
+    assert flow.known_conflict("substance_use", "q5", 20.5, facts) == (
+        "age first used (20.5) is above their age (19)"
+    )

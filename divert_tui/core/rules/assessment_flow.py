@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from divert_tui.forms import load_instrument
+from divert_tui.forms.scoring import plain_number
 
 SELF_HARM_FLAG = "self_harm_risk"
 STOP_FLAGS = {
@@ -314,7 +315,7 @@ def known_conflict(instrument: str, item_id: str, value: Any, facts: Facts) -> s
         return None
     first_use = instrument == "substance_use" and item_id == "q5"
     if first_use and facts.age is not None and number > facts.age:
-        return f"age first used ({number:g}) is above their age ({facts.age})"
+        return f"age first used ({plain_number(number)}) is above their age ({facts.age})"
     return None
 
 
