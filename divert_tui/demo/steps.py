@@ -193,7 +193,12 @@ def book(life: Life, allocated: Moment, group: str | None) -> None:
                 booking["cancel_reason"] = "withdrawn before the session"
             life.close(WITHDRAWN, at, life.withdraw_reason())
             return
-        recorded = plus_minutes(start, minutes + rng.randint(10, 60))
+        if rng.random() < 0.3:
+            # Marked the next working morning from the sign-in sheet, so the latest sessions
+            # still have people to mark on the roster.
+            recorded = working_moment(rng, start, 1)
+        else:
+            recorded = plus_minutes(start, minutes + rng.randint(10, 60))
         if not life.ok(recorded):
             return
         booking["updated_at"] = to_utc(recorded)
