@@ -17,7 +17,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from divert_tui.core.services.base import ServiceError
@@ -26,6 +26,7 @@ from divert_tui.screens.base import DivertScreen
 from divert_tui.screens.dialogs import ConfirmDialog
 from divert_tui.screens.format import UK
 from divert_tui.widgets.app_header import AppHeader
+from divert_tui.widgets.fit_footer import FitFooter
 from divert_tui.widgets.plain import Static
 
 LIST_WIDTH = 30
@@ -114,7 +115,7 @@ class ScenariosScreen(DivertScreen):
             "Enter or l loads it (again: reset) · o opens its referral · ● in the demo",
             id="scenario-status",
         )
-        yield Footer()
+        yield FitFooter()
 
     def _label(self, n: int, case: Scenario) -> Text:
         mark = "●" if case.key in self.loaded else " "

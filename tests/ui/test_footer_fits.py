@@ -22,7 +22,7 @@ SIZE = (80, 24)
 PUSHED = {
     Role.WORKER: [("my_work", "enter"), ("my_work", "ctrl+n"), ("courses", "enter")],
     Role.TEAM_LEAD: [("caseload", "w"), ("caseload", "g"), ("caseload", "enter"), ("courses", "d")],
-    Role.TRAINER: [("courses", "enter")],
+    Role.TRAINER: [("courses", "enter"), ("my_work", "f8")],
     Role.ADMIN: [("admin", "v")],
 }
 
