@@ -30,7 +30,15 @@ from divert_tui.core.models import (
     metadata,
 )
 from divert_tui.core.rules.metrics.timing import Period
-from divert_tui.core.services import referral_view, reports, retention, search, subject_access
+from divert_tui.core.services import (
+    audit_search,
+    referral_view,
+    reports,
+    retention,
+    search,
+    subject_access,
+)
+from divert_tui.core.services.audit_search import AuditFilter
 from divert_tui.core.services.base import Actor, PermissionDenied
 from divert_tui.core.vocab import Role
 from divert_tui.demo.cohort import fill_demo
@@ -194,6 +202,11 @@ def test_nothing_personal_is_left_and_the_figures_stay(
     assert f"person_ids={pid}" in detail and "people=1" in detail and "notes_deleted=1" in detail
     again = retention.apply(db, admin, schemes, today=LATER)  # nothing is done twice
     assert (again.people, again.batches) == (0, 0)
+    # The audit search by person still finds the batch that anonymised her.
+    found = audit_search.search(
+        db, admin, AuditFilter(person=f"person {pid}", action="retention.apply")
+    )
+    assert [row.action for row in found.page.rows] == ["retention.apply"]
 
 
 def test_intelligence_reasons_go_when_the_bar_ends_even_for_people_kept(

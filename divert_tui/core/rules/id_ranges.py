@@ -43,15 +43,15 @@ def _ranges(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def listed_referrals(detail: str) -> list[tuple[int, int]]:
-    """The id ranges an export's audit detail lists (empty when it lists none)."""
+def listed_referrals(detail: str, key: str = REFERRALS_KEY) -> list[tuple[int, int]]:
+    """The id ranges an audit detail lists under ``key`` (empty when it lists none)."""
     for word in detail.split():
-        if word.startswith(REFERRALS_KEY):
-            return _ranges(word[len(REFERRALS_KEY) :])
+        if word.startswith(key):
+            return _ranges(word[len(key) :])
     return []
 
 
-def lists_any(detail: str, ids: Iterable[int]) -> bool:
-    """Whether the detail's referral list holds any of these ids."""
-    ranges = listed_referrals(detail)
+def lists_any(detail: str, ids: Iterable[int], key: str = REFERRALS_KEY) -> bool:
+    """Whether the detail's list under ``key`` holds any of these ids."""
+    ranges = listed_referrals(detail, key)
     return any(low <= value <= high for value in ids for low, high in ranges)

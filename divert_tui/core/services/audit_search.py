@@ -175,6 +175,26 @@ def _exports_holding(session: Session, referral_ids: list[int]) -> list[int]:
     return [event_id for event_id, detail in rows if event_id and lists_any(detail, referral_ids)]
 
 
+#: Retention batches list the people (or intelligence logs) they anonymised, never names.
+RETENTION_LISTS = (("person", "person_ids="), ("intelligence_log", "intelligence_log_ids="))
+
+
+def _retention_batches_holding(session: Session, owned: dict[str, list[str]]) -> list[int]:
+    """The ids of the retention batches that anonymised any of these people or their logs."""
+    rows = session.exec(
+        select(AuditEvent.id, AuditEvent.entity, AuditEvent.detail).where(
+            col(AuditEvent.action) == "retention.apply"
+        )
+    ).all()
+    found: list[int] = []
+    for event_id, entity, detail in rows:
+        for kind, key in RETENTION_LISTS:
+            ids = [int(i) for i in owned.get(kind, [])]
+            if event_id and entity == kind and lists_any(detail, ids, key):
+                found.append(event_id)
+    return found
+
+
 def _ids(session: Session, query) -> list[int]:  # type: ignore[no-untyped-def]
     return [int(value) for value in session.exec(query).all() if value is not None]
 
@@ -237,7 +257,7 @@ def person_condition(session: Session, person_ids: set[int]) -> ColumnElement[bo
                 ),
             )
         )
-    exports = _exports_holding(session, referral_ids)
+    exports = _exports_holding(session, referral_ids) + _retention_batches_holding(session, owned)
     if exports:
         terms.append(col(AuditEvent.id).in_(exports))
     return or_(*terms) if terms else (col(AuditEvent.id) < 0)
