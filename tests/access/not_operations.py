@@ -23,6 +23,7 @@ NOT_OPERATIONS: dict[str, tuple[str, ...]] = {
         "reports.report_forces",
         "base.forget_waiting_check",
         "base.check_version",
+        "base.get_for_update",
     ),
     "repeats the operation it is given, which checks its actor itself": (
         "referral_conflicts.keep_mine",

@@ -86,3 +86,29 @@ def book_slowly(url: str, referral_id: int, session_id: int, barrier: Any, out: 
 
 if __name__ == "__main__":
     hold_a_transaction(sys.argv[1], int(sys.argv[2]))
+
+
+def close_concern_slowly(
+    url: str, concern_id: int, seen_version: int, outcome: str, barrier: Any, out: Any
+) -> None:
+    """Close a safeguarding concern seen at ``seen_version``, pausing between reading it and
+    writing, so two leads' closes overlap unless the database serialises them."""
+    from divert_tui.core.services import safeguarding
+
+    checked = safeguarding.check_version
+
+    def slow_check(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return checked(*args, **kwargs)
+
+    safeguarding.check_version = slow_check  # type: ignore[assignment]
+    db = Database(url)
+    actor = Actor(None, f"lead-{outcome}", Role.TEAM_LEAD, frozenset({"west_midlands"}), "L")
+    barrier.wait(timeout=60)
+    try:
+        safeguarding.close_concern(db, actor, concern_id, outcome, expected_version=seen_version)
+        out.put((outcome, "closed"))
+    except ServiceError as error:
+        out.put((outcome, f"{type(error).__name__}: {error}"))
+    finally:
+        db.dispose()

@@ -2,7 +2,7 @@
 PostgreSQL where it applies"): a client killed with SIGKILL while it holds a transaction
 leaves nothing half-written and blocks nobody once it is gone; two workers claiming the
 same referral at once end with one owner and the other told; two booking one referral
-onto two sessions book it once. All run on SQLite too, where the same promises hold
+onto two sessions book it once; two leads closing one concern leave one outcome and tell the other. All run on SQLite too, where the same promises hold
 through its single write lock."""
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from divert_tui.core.models import Referral
+from divert_tui.core.models import Referral, SafeguardingConcern
 from divert_tui.core.services import referrals, staff
 from divert_tui.core.services.base import Actor
 from tests.courses.helpers import add_sessions, allocated_referral
 from tests.faults import helpers as h
-from tests.faults.race import KILLED_NOTE, book_slowly, claim_slowly
+from tests.faults.race import KILLED_NOTE, book_slowly, claim_slowly, close_concern_slowly
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
@@ -128,3 +128,25 @@ def test_two_processes_booking_one_referral_onto_two_sessions_book_it_once(
         ).scalar_one()
         status = session.get(Referral, referral_id).status  # type: ignore[union-attr]
     assert bookings == 1 and status == "booked"
+
+
+def test_two_leads_closing_one_concern_at_once_one_is_told(db, db_url) -> None:
+    referral_id = allocated_referral(db, 1)
+    with db.write() as session:
+        concern = SafeguardingConcern(referral_id=referral_id, type="marac", detail="x")
+        session.add(concern)
+        session.flush()
+        concern_id, version = concern.id, concern.version
+    said = race(
+        close_concern_slowly,
+        (db_url, concern_id, version, "rang the Marac coordinator"),
+        (db_url, concern_id, version, "wrote to the school"),
+    )
+    closed = [words for words, result in said.items() if result == "closed"]
+    told = [result for result in said.values() if result != "closed"]
+    assert len(closed) == 1 and told[0].startswith("StaleVersion: this safeguarding"), said
+    winner = next(words for words, result in said.items() if result == "closed")
+    with db.read() as session:
+        stored = session.get(SafeguardingConcern, concern_id)
+        assert stored is not None and winner in stored.detail
+        assert stored.version == version + 1

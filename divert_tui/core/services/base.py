@@ -219,6 +219,17 @@ def check_version(current: int, expected: int | None, what: str) -> None:
         )
 
 
+def get_for_update(session: OrmSession, model: type[Any], key: object) -> Any:
+    """A row a write is about, locked for the rest of the transaction on PostgreSQL.
+
+    Under read committed two writers could otherwise both read the same version and the
+    second overwrite the first unseen; ``FOR UPDATE`` makes the second wait and then read
+    what the first committed. SQLite's ``BEGIN IMMEDIATE`` already serialises writers.
+    """
+    locking = session.get_bind().dialect.name == "postgresql"
+    return session.get(model, key, with_for_update=locking)
+
+
 # --- a save kept deliberately over someone else's ----------------------------------------
 
 _overwrite: ContextVar[str] = ContextVar("divert_overwrite", default="")

@@ -36,6 +36,7 @@ from divert_tui.core.services.base import (
     ServiceError,
     ValidationError,
     check_version,
+    get_for_update,
     require,
 )
 from divert_tui.core.services.course_store import SessionRow
@@ -105,8 +106,7 @@ def _referral(session: Session, actor: Actor, referral_id: int) -> Referral:
     """The referral being booked, locked for the transaction on PostgreSQL (after the
     session row, always in that order), so that two bookings of one referral onto two
     sessions queue and the second sees the first; SQLite's BEGIN IMMEDIATE already does."""
-    locking = session.get_bind().dialect.name == "postgresql"
-    referral = session.get(Referral, referral_id, with_for_update=locking)
+    referral = get_for_update(session, Referral, referral_id)
     if referral is None:
         raise NotFound(f"no referral {referral_id}")
     require(actor, Permission.WORK_REFERRALS, force=referral.force_code)

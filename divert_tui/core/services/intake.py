@@ -30,6 +30,7 @@ from divert_tui.core.services.base import (
     Permission,
     ValidationError,
     check_version,
+    get_for_update,
     require,
 )
 from divert_tui.core.services.intake_store import intel_facts, store_records
@@ -216,7 +217,7 @@ def resolve_possible_match(
     apply) and the person record made at intake is removed if nothing else uses it.
     """
     with db.write() as session:
-        referral = session.get(Referral, referral_id)
+        referral = get_for_update(session, Referral, referral_id)
         if referral is None:
             raise NotFound(f"no referral {referral_id}")
         require(actor, Permission.WORK_REFERRALS, force=referral.force_code)

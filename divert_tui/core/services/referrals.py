@@ -40,6 +40,7 @@ from divert_tui.core.services.base import (
     ServiceError,
     ValidationError,
     check_version,
+    get_for_update,
     require,
 )
 from divert_tui.core.services.intake_store import intel_facts, local_day
@@ -79,13 +80,9 @@ class Closed:
 def _load(session: Session, actor: Actor, referral_id: int, permission: Permission) -> Referral:
     """The referral a write is about, locked for the rest of the transaction.
 
-    On PostgreSQL (read committed) two writers could otherwise both read the same version
-    and the second overwrite the first unseen (two claims both "succeeding"); ``FOR UPDATE``
-    makes the second wait and then read what the first committed. SQLite's ``BEGIN
-    IMMEDIATE`` already serialises writers.
+    Two claims must not both "succeed" (see ``get_for_update``).
     """
-    locking = session.get_bind().dialect.name == "postgresql"
-    referral = session.get(Referral, referral_id, with_for_update=locking)
+    referral = get_for_update(session, Referral, referral_id)
     if referral is None:
         raise NotFound(f"no referral {referral_id}")
     require(actor, permission, force=referral.force_code)

@@ -19,6 +19,7 @@ from divert_tui.core.services.base import (
     Permission,
     ValidationError,
     check_version,
+    get_for_update,
     require,
 )
 from divert_tui.core.services.paging import Page, clamp_page
@@ -122,7 +123,7 @@ def close_concern(
     if not text:
         raise ValidationError({"outcome": "say what was done before closing the concern"})
     with db.write() as session:
-        concern = session.get(SafeguardingConcern, concern_id)
+        concern = get_for_update(session, SafeguardingConcern, concern_id)
         if concern is None:
             raise NotFound(f"no safeguarding concern {concern_id}")
         referral = session.get(Referral, concern.referral_id)
