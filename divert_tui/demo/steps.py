@@ -193,6 +193,17 @@ def book(life: Life, allocated: Moment, group: str | None) -> None:
                 booking["cancel_reason"] = "withdrawn before the session"
             life.close(WITHDRAWN, at, life.withdraw_reason())
             return
+        unmarked = f"unmarked:{force}"
+        if (
+            group is not None
+            and w.showcase.get(unmarked, 1) > 0
+            and start < w.now
+            and (w.now[0] - start[0]).days <= 21
+        ):
+            # Each force keeps one recent session with a place still to mark, so the roster
+            # (and the tour's attendance step) has someone to mark from the first day.
+            w.showcase[unmarked] = 0
+            return
         if rng.random() < 0.3:
             # Marked the next working morning from the sign-in sheet, so the latest sessions
             # still have people to mark on the roster.
