@@ -134,7 +134,7 @@ class CaseloadScreen(DivertScreen):
                 fmt.uk_time(row.referred_at),
                 row.police_reference,
                 row.person_name,
-                row.force_code.replace("_", " ").title(),
+                fmt.force(row.force_code),
                 fmt.substance(row.main_substance),
                 fmt.label(row.status),
                 worker,
@@ -219,7 +219,7 @@ class CaseloadScreen(DivertScreen):
             self._apply(c.cleared())
         elif what == "force":
             forces = sorted(self.app.require_actor().forces) or sorted(self.app.schemes)
-            choices = [("", "All my forces")] + [(f, f.replace("_", " ").title()) for f in forces]
+            choices = [("", "All my forces")] + [(f, fmt.force(f)) for f in forces]
             self._pick("Force", choices, lambda v: replace(c, force=v or None))
         elif what == "worker":
             self._pick_worker(c)

@@ -60,7 +60,7 @@ class CoursesScreen(DivertScreen):
                         Text("CANCELLED", style="bold red")
                         if row.cancelled
                         else str(row.places_left),
-                        fmt.label(row.force),
+                        fmt.force(row.force),
                         length(row.minutes),
                         row.facilitator or "",
                     ),

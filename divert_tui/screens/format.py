@@ -40,6 +40,11 @@ def label(code: str | None) -> str:
     return (code or "").replace("_", " ")
 
 
+def force(code: str | None) -> str:
+    """A force as staff say it ("West Midlands"), never its code."""
+    return label(code).title()
+
+
 def substance(code: str) -> str:
     found = SUBSTANCES.get(code)
     return found.label if found else label(code)

@@ -67,7 +67,7 @@ class RosterScreen(DivertScreen):
         s = result.session
         text = Text()
         text.append(f"{s.group_name}", style="bold")
-        text.append(f" · {fmt.label(s.force)} · {in_words(s.starts_at)} · {s.minutes} min")
+        text.append(f" · {fmt.force(s.force)} · {in_words(s.starts_at)} · {s.minutes} min")
         text.append(f"\n{s.booked} of {s.capacity} places taken")
         if s.facilitator:
             text.append(f" · facilitator {s.facilitator}")
