@@ -43,6 +43,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class NotLoggedIn(ServiceError):
+    """A screen's work that needs someone logged in, after a log-out or a role switch."""
+
+
 AREA_PERMISSIONS: dict[str, Permission] = {
     "my_work": Permission.VIEW_REFERRALS,
     "caseload": Permission.VIEW_CASELOADS,
@@ -222,7 +227,7 @@ class DivertApp(App[None]):
 
     def require_actor(self) -> Actor:
         if self.actor is None:
-            raise ServiceError("log in first")
+            raise NotLoggedIn("log in first")
         return self.actor
 
     def notify(
@@ -582,6 +587,11 @@ class DivertApp(App[None]):
         if isinstance(error, AccountInactive):
             if self.actor is not None:
                 self.log_out(deactivated_message(self.actor.username))
+            return
+        if isinstance(error, NotLoggedIn) and self.actor is None:
+            # Work of a screen just closed by a log-out or a role switch, finishing late:
+            # the login screen is showing, so there is nobody to tell.
+            log.debug("late work of a closed screen after log-out: %s", type(error).__name__)
             return
         if isinstance(error, ServiceError):
             self.notify(str(error), title="Not done", severity="warning", timeout=8)

@@ -318,3 +318,21 @@ def test_a_dialog_over_the_steps_screen_is_answered_not_left() -> None:
     assert "Answer this box first" in words and "This step is on" not in words
     words = str(panel_text(progress, "CoursesScreen"))
     assert "This step is on the call." in words
+
+
+async def test_a_trainer_starting_the_leads_day_sees_no_stray_refusal(tour_app) -> None:
+    """The tour logs out the trainer and in as a team lead; work of the closed screens
+    finishing late must not greet the learner with "log in first"."""
+    from tests.ui.test_demo_platform import pick_role
+
+    app = tour_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait(pilot)
+        await pick_role(pilot, Role.TRAINER)
+        await wait(pilot)
+        await choose(pilot, "team_lead")
+        for _ in range(10):
+            await pilot.pause(0.1)
+        assert app.actor is not None and app.actor.role is Role.TEAM_LEAD
+        said = [n.message for n in app._notifications]
+        assert not [m for m in said if "log in first" in m], said
