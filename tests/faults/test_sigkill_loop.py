@@ -30,15 +30,19 @@ class Lines:
 
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
         assert process.stdout is not None
         stream = process.stdout
         threading.Thread(target=lambda: [self.queue.put(x) for x in stream], daemon=True).start()
 
     def next(self, timeout: float = 30) -> str:
         try:
-            return self.queue.get(timeout=timeout)
+            line = self.queue.get(timeout=timeout)
         except queue.Empty:
-            raise AssertionError("the writer said nothing for too long") from None
+            last = [x.rstrip() for x in self.seen[-8:]]
+            raise AssertionError(f"the writer said nothing for too long after {last}") from None
+        self.seen.append(line)
+        return line
 
     def until(self, word: str, timeout: float = 30) -> list[str]:
         """Every line up to and including the first that starts with ``word``."""
@@ -50,12 +54,17 @@ class Lines:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork")
-def test_writers_killed_at_random_lose_no_acknowledged_write(db, db_url, schemes) -> None:
+def test_writers_killed_at_random_lose_no_acknowledged_write(
+    db, db_url, schemes, tmp_path
+) -> None:
     referral_id, assessment_id = h.call_under_way(db, schemes)
+    # Thirty writers' warnings would fill a stderr pipe nobody reads and stall the forker:
+    # they go to a file, shown when the test fails.
+    errors = (tmp_path / "writers.err").open("w", encoding="utf-8")
     forker = subprocess.Popen(
         [sys.executable, "-m", "tests.faults.writer", "fork", db_url, str(referral_id),
          str(assessment_id)],
-        cwd=h.ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=h.ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
         text=True, env=h.child_env(),
     )  # fmt: skip
     lines = Lines(forker)
@@ -84,8 +93,13 @@ def test_writers_killed_at_random_lose_no_acknowledged_write(db, db_url, schemes
             h.check_acknowledged(db, acks, referral_id, assessment_id)
             h.check_whole(db, referral_id)
             h.integrity_ok(db)
+    except AssertionError as failure:
+        errors.flush()
+        told = (tmp_path / "writers.err").read_text(encoding="utf-8")[-2000:]
+        raise AssertionError(f"{failure}; the writers' stderr ends: {told!r}") from None
     finally:
         forker.kill()
         forker.wait(10)
+        errors.close()
     assert acks.acked >= KILLS  # the writers got going between the kills
     assert killed_mid_call >= KILLS // 2, killed_mid_call  # most kills landed inside a call

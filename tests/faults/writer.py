@@ -31,7 +31,9 @@ ITEMS = ("q1", "q2", "q3", "q4", "q5")
 
 
 def say(*words: object) -> None:
-    print(*words, flush=True)
+    """One whole line in one write, so a kill never leaves half a line for the forker's
+    next words to join (the writers and the forker share one pipe)."""
+    os.write(sys.stdout.fileno(), (" ".join(map(str, words)) + "\n").encode())
 
 
 def one_write(
